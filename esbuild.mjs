@@ -1,0 +1,92 @@
+// Builds every bundle. Type-checking is its own step (`npm run typecheck`): esbuild only strips types.
+//   node esbuild.mjs            production bundles in dist/ and test bundles in out/
+//   node esbuild.mjs --watch    rebuild on change
+import * as esbuild from 'esbuild';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileSchema } from './scripts/compile-schema.mjs';
+
+const watch = process.argv.includes('--watch');
+const production = !watch;
+
+/** Every `*.test.ts` below a folder, plus extra entries, so a new test file needs no build change. */
+function testEntries(dir) {
+  const found = [];
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.test.ts')) found.push(p);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  {
+    ...node,
+    // The extension host entry. `vscode` is provided by the host; the Kubernetes client is a
+    // separate bundle (dist/kube.js) required on first use so activation never pays for it.
+    entryPoints: { extension: 'src/extension/extension.ts' },
+    outdir: 'dist',
+    external: ['vscode', './kube.js'],
+    minify: production,
+  },
+  {
+    ...node,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    external: ['./kube.js'],
+    banner: { js: '#!/usr/bin/env node' },
+    minify: production,
+  },
+  {
+    // The webview app runs in the browser sandbox of a webview.
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    sourcemap: true,
+    logLevel: 'warning',
+    entryPoints: { webview: 'src/webview/main.ts' },
+    outdir: 'dist',
+    minify: production,
+  },
+  {
+    // Unit and integration tests run in plain Node (no `vscode`), bundled so JSON imports work.
+    ...node,
+    entryPoints: testEntries('test/unit'),
+    outdir: 'out/test/unit',
+    outbase: 'test/unit',
+    external: ['mocha', '@kubernetes/client-node'],
+  },
+  {
+    // The end-to-end suite runs inside the real extension host; mocha comes from node_modules.
+    ...node,
+    entryPoints: ['test/e2e/suite/index.ts', ...testEntries('test/e2e/suite')],
+    outdir: 'out/test/e2e/suite',
+    outbase: 'test/e2e/suite',
+    external: ['vscode', 'mocha'],
+  },
+];
+
+rmSync('out', { recursive: true, force: true });
+await compileSchema();
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

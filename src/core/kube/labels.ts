@@ -1,0 +1,60 @@
+/**
+ * The one documented label set every object carries, so a whole namespace's services and
+ * revisions are listed with a few label-selected LIST calls.
+ */
+export const ManagedBy = 'serve-revisions';
+
+export const Labels = {
+  managedBy: 'app.kubernetes.io/managed-by',
+  name: 'app.kubernetes.io/name',
+  instance: 'app.kubernetes.io/instance',
+  service: 'serve-revisions.dev/service',
+  revision: 'serve-revisions.dev/revision',
+  component: 'serve-revisions.dev/component',
+} as const;
+
+export const Annotations = {
+  message: 'serve-revisions.dev/message',
+  createdBy: 'serve-revisions.dev/created-by',
+  reproducedFrom: 'serve-revisions.dev/reproduced-from',
+  image: 'serve-revisions.dev/image',
+} as const;
+
+/** What an object is to a revision; also a label value, so one kind can be told apart in a list. */
+export type Component = 'record' | 'workload' | 'endpoint' | 'autoscaler' | 'service-endpoint';
+
+/** The key in the record ConfigMap that holds the spec as YAML. */
+export const RecordSpecKey = 'spec.yaml';
+
+/** Selects everything the extension manages in a namespace. */
+export const ManagedSelector = `${Labels.managedBy}=${ManagedBy}`;
+
+export function componentSelector(component: Component): string {
+  return `${ManagedSelector},${Labels.component}=${component}`;
+}
+
+export function revisionSelector(service: string, revision: number): string {
+  return `${ManagedSelector},${Labels.service}=${service},${Labels.revision}=${revision}`;
+}
+
+export function serviceLabels(service: string, component: Component): Record<string, string> {
+  return {
+    [Labels.managedBy]: ManagedBy,
+    [Labels.name]: service,
+    [Labels.service]: service,
+    [Labels.component]: component,
+  };
+}
+
+export function revisionLabels(service: string, revision: number, component: Component): Record<string, string> {
+  return {
+    ...serviceLabels(service, component),
+    [Labels.instance]: revisionObjectName(service, revision),
+    [Labels.revision]: String(revision),
+  };
+}
+
+/** Name of every per-revision object (record, Deployment, Service, HPA): `<service>-r<revision>`. */
+export function revisionObjectName(service: string, revision: number): string {
+  return `${service}-r${revision}`;
+}

@@ -1,0 +1,188 @@
+/**
+ * Runs the build-time compiled schema validator and turns ajv's errors into findings that name
+ * the field and the fix, one per problem (ajv reports every failed branch of a `oneOf`).
+ */
+import type { ErrorObject } from 'ajv';
+import validateRevision from '../../generated/revisionValidator';
+import schema from '../../../schemas/revision.schema.json';
+import { formatPath, type SpecFinding, type SpecPath } from './semanticChecks';
+
+interface SchemaNode {
+  description?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  examples?: unknown[];
+  enum?: unknown[];
+  const?: unknown;
+  oneOf?: SchemaNode[];
+  type?: string | string[];
+}
+
+const root = schema as unknown as SchemaNode;
+
+/** The schema that describes the value at a spec path (undefined outside the schema). */
+export function schemaAt(path: SpecPath): SchemaNode | undefined {
+  let node: SchemaNode | undefined = root;
+  for (const segment of path) {
+    if (node === undefined) return undefined;
+    node = typeof segment === 'number' ? node.items : node.properties?.[segment];
+  }
+  return node;
+}
+
+function pointerToPath(pointer: string, data: unknown): (string | number)[] {
+  if (pointer === '') return [];
+  const path: (string | number)[] = [];
+  let current: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(current)) {
+      const index = Number(segment);
+      path.push(index);
+      current = current[index];
+    } else {
+      path.push(segment);
+      current = typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[segment] : undefined;
+    }
+  }
+  return path;
+}
+
+function describeField(path: SpecPath): string {
+  return path.length === 0 ? 'the spec' : formatPath(path);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  return `${typeof value} ${String(value)}`;
+}
+
+const TypeWords: Record<string, string> = {
+  string: 'text',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a mapping of fields',
+  array: 'a list',
+  null: 'empty',
+};
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] ?? 0;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+/** The closest known field name, for "did you mean" hints on typos. */
+export function closestName(name: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(name, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+function exampleText(node: SchemaNode | undefined): string {
+  const example = node?.examples?.[0] ?? node?.const;
+  if (example === undefined || typeof example === 'object') return '';
+  return `, e.g. ${JSON.stringify(example)}`;
+}
+
+const OneOfMessages: Record<string, (field: string) => string> = {
+  command: (field) => `${field} must be a shell line (text) or a list of arguments (a list of text)`,
+  env: (field) => `${field} needs exactly one of value, secretKeyRef or configMapKeyRef`,
+  volumes: (field) => `${field} needs exactly one source: persistentVolumeClaim, configMap, secret or emptyDir`,
+};
+
+function messageFor(error: ErrorObject, path: SpecPath, data: unknown): { message: string; path: SpecPath; target: 'key' | 'value' } {
+  const field = describeField(path);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required': {
+      const missing = String(params['missingProperty']);
+      const node = schemaAt([...path, missing]);
+      const where = path.length === 0 ? '' : ` in ${field}`;
+      return { message: `missing required field "${missing}"${where}: add ${missing}${exampleText(node)}. ${node?.description?.split('. ')[0] ?? ''}`.trim(), path, target: 'key' };
+    }
+    case 'additionalProperties': {
+      const extra = String(params['additionalProperty']);
+      const known = Object.keys(schemaAt(path)?.properties ?? {});
+      const suggestion = closestName(extra, known);
+      const where = path.length === 0 ? 'in a revision spec' : `in ${field}`;
+      const hint = suggestion ? `did you mean "${suggestion}"?` : `known fields: ${known.join(', ')}`;
+      return { message: `unknown field "${extra}" ${where}: ${hint}`, path: [...path, extra], target: 'key' };
+    }
+    case 'type': {
+      const expected = String(params['type']).split(',').map((t) => TypeWords[t] ?? t).join(' or ');
+      return { message: `${field} must be ${expected}, not ${typeName(valueAt(data, path))}${exampleText(schemaAt(path))}`, path, target: 'value' };
+    }
+    case 'enum': {
+      const allowed = (params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ');
+      return { message: `${field} must be one of ${allowed}, not ${typeName(valueAt(data, path))}`, path, target: 'value' };
+    }
+    case 'const':
+      return { message: `${field} must be ${JSON.stringify(params['allowedValue'])}`, path, target: 'value' };
+    case 'minimum':
+    case 'exclusiveMinimum':
+      return { message: `${field} must be at least ${String(params['limit'])}`, path, target: 'value' };
+    case 'maximum':
+    case 'exclusiveMaximum':
+      return { message: `${field} must be at most ${String(params['limit'])}`, path, target: 'value' };
+    case 'minLength':
+      return { message: `${field} must not be empty${exampleText(schemaAt(path))}`, path, target: 'value' };
+    case 'maxLength':
+      return { message: `${field} is too long: use at most ${String(params['limit'])} characters`, path, target: 'value' };
+    case 'minItems':
+      return { message: `${field} needs at least ${String(params['limit'])} item${params['limit'] === 1 ? '' : 's'}`, path, target: 'value' };
+    case 'oneOf': {
+      const top = path.find((segment): segment is string => typeof segment === 'string');
+      const make = top !== undefined ? OneOfMessages[top] : undefined;
+      return { message: make ? make(field) : `${field} ${error.message ?? 'is not valid'}`, path, target: 'key' };
+    }
+    default:
+      return { message: `${field} ${error.message ?? 'is not valid'}`, path, target: 'value' };
+  }
+}
+
+function valueAt(data: unknown, path: SpecPath): unknown {
+  let current = data;
+  for (const segment of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}
+
+export function schemaFindings(data: unknown): SpecFinding[] {
+  if (validateRevision(data)) return [];
+  const errors = validateRevision.errors ?? [];
+  // A failed oneOf explains itself: drop the errors of its branches.
+  const oneOfs = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath);
+  const kept = errors.filter((e) => !oneOfs.some((prefix) => e.schemaPath.startsWith(`${prefix}/`)));
+  const findings: SpecFinding[] = [];
+  const seen = new Set<string>();
+  for (const error of kept) {
+    const { message, path, target } = messageFor(error, pointerToPath(error.instancePath, data), data);
+    const key = `${formatPath(path)}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings.push({ severity: 'error', code: `schema-${error.keyword}`, message, path, target });
+  }
+  return findings;
+}
