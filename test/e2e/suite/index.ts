@@ -1,0 +1,33 @@
+// Entry point the extension host loads as extensionTestsPath (scripts/e2e.mjs puts it in the
+// workbench payload). VS Code calls run() once the extension under development is loaded and
+// exits the extension host with 0 when the promise resolves, 1 when it rejects.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+
+/** Every bundled `*.test.js` below this folder, sorted so the order is stable between runs. */
+function testFiles(dir: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...testFiles(path));
+    else if (name.endsWith('.test.js')) found.push(path);
+  }
+  return found;
+}
+
+export function run(): Promise<void> {
+  // Color off: the output is forwarded line by line to the runner's stdout and CI logs.
+  // A generous timeout because each test drives a real workbench in a headless browser.
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
+  const files = testFiles(__dirname);
+  if (files.length === 0) return Promise.reject(new Error(`no *.test.js files in ${__dirname}`));
+  for (const file of files) mocha.addFile(file);
+  return new Promise((resolve, reject) => {
+    try {
+      mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} end-to-end test(s) failed`)) : resolve()));
+    } catch (err) {
+      reject(err);
+    }
+  });
+}
