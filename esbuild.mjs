@@ -40,14 +40,21 @@ const builds = [
     // separate bundle (dist/kube.js) required on first use so activation never pays for it.
     entryPoints: { extension: 'src/extension/extension.ts' },
     outdir: 'dist',
-    external: ['vscode', './kube.js'],
+    external: ['vscode'],
+    minify: production,
+  },
+  {
+    ...node,
+    // @kubernetes/client-node and everything over it; loaded on first use (src/core/kube/loadKube.ts).
+    entryPoints: { kube: 'src/kube/index.ts' },
+    outdir: 'dist',
+    target: 'node22',
     minify: production,
   },
   {
     ...node,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
-    external: ['./kube.js'],
     banner: { js: '#!/usr/bin/env node' },
     minify: production,
   },
@@ -63,14 +70,14 @@ const builds = [
     outdir: 'dist',
     minify: production,
   },
-  {
+  ...['unit', 'integration'].map((kind) => ({
     // Unit and integration tests run in plain Node (no `vscode`), bundled so JSON imports work.
     ...node,
-    entryPoints: testEntries('test/unit'),
-    outdir: 'out/test/unit',
-    outbase: 'test/unit',
+    entryPoints: testEntries(`test/${kind}`),
+    outdir: `out/test/${kind}`,
+    outbase: `test/${kind}`,
     external: ['mocha', '@kubernetes/client-node'],
-  },
+  })),
   {
     // The end-to-end suite runs inside the real extension host; mocha comes from node_modules.
     ...node,

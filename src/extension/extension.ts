@@ -1,19 +1,26 @@
 import * as vscode from 'vscode';
-import { CommandIds, LanguageId, ViewIds } from './ids';
 import { newRevisionSpecTemplate } from '../core/spec/template';
+import { ClusterSession } from './common/clusterSession';
+import { Logger } from './common/logger';
+import { registerCommand } from './common/runCommand';
+import { CommandIds, LanguageId, ViewIds } from './ids';
 
 /**
- * Activation wires objects and returns: everything heavy (the Kubernetes client,
- * the webview) is created on first use so that opening a window stays cheap.
+ * Activation wires objects and returns: everything heavy (the Kubernetes client, the webview)
+ * is created on first use so that opening a window stays cheap.
  */
 export function activate(context: vscode.ExtensionContext): void {
+  const logger = new Logger();
+  const session = new ClusterSession(context.workspaceState, logger);
+  context.subscriptions.push(logger, session);
+
   const emptyTree: vscode.TreeDataProvider<never> = {
     getTreeItem: (element) => element,
     getChildren: () => [],
   };
   context.subscriptions.push(
     vscode.window.registerTreeDataProvider(ViewIds.revisions, emptyTree),
-    vscode.commands.registerCommand(CommandIds.newSpecFile, async () => {
+    registerCommand(logger, CommandIds.newSpecFile, async () => {
       const doc = await vscode.workspace.openTextDocument({ language: LanguageId, content: newRevisionSpecTemplate() });
       await vscode.window.showTextDocument(doc);
     }),

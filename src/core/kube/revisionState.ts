@@ -1,0 +1,248 @@
+/**
+ * What a revision is doing, derived from the plain objects a few label-selected LIST calls (or
+ * the watch caches) return. Pure, so the tree, the CLI and the tests agree on every state.
+ */
+import type { V1ConfigMap, V1Deployment, V1Pod, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import type { RevisionSpec } from '../spec/revisionSpec';
+import { Annotations, Labels, RecordSpecKey } from './labels';
+
+export type RevisionState =
+  | { kind: 'stopped' }
+  | { kind: 'starting'; ready: number; desired: number; reason?: string }
+  | { kind: 'running'; ready: number; desired: number }
+  | { kind: 'failed'; reason: string; message: string; ready: number; desired: number }
+  | { kind: 'stopping' };
+
+export interface RevisionModel {
+  service: string;
+  namespace: string;
+  revision: number;
+  message: string;
+  image: string;
+  createdAt?: string;
+  createdBy?: string;
+  reproducedFrom?: number;
+  /** The stored recipe; undefined when the record's spec cannot be read (shown, not hidden). */
+  spec?: RevisionSpec;
+  specError?: string;
+  recordUid: string;
+  state: RevisionState;
+  autoscaling?: { minReplicas: number; maxReplicas: number; current?: number; metric: string };
+  pods: Array<{ name: string; phase: string; ready: boolean; node?: string; reason?: string }>;
+  /** `<name>.<namespace>.svc:<port>` of the revision's own Service, when it is running. */
+  endpoint?: string;
+}
+
+export interface ServiceModel {
+  name: string;
+  namespace: string;
+  /** Newest first. */
+  revisions: RevisionModel[];
+  /** The stable endpoint's address, when its Service exists. */
+  endpoint?: string;
+}
+
+export interface NamespaceObjects {
+  records: V1ConfigMap[];
+  deployments: V1Deployment[];
+  autoscalers: V2HorizontalPodAutoscaler[];
+  pods: V1Pod[];
+  services: V1Service[];
+}
+
+/** Waiting and termination reasons that mean the revision will not come up by itself. */
+const FailingReasons = new Set([
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CrashLoopBackOff',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'ContainerCannotRun',
+  'OOMKilled',
+  'Error',
+]);
+
+function revisionKey(service: string, revision: number): string {
+  return `${service}\u0000${revision}`;
+}
+
+function labelledRevision(labels: Record<string, string> | undefined): { service: string; revision: number } | undefined {
+  const service = labels?.[Labels.service];
+  const revision = Number(labels?.[Labels.revision]);
+  if (!service || !Number.isInteger(revision) || revision < 1) return undefined;
+  return { service, revision };
+}
+
+/** The first reason found in a pod that says it is failing, with the kubelet's message. */
+export function podFailure(pod: V1Pod): { reason: string; message: string } | undefined {
+  for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+    const waiting = status.state?.waiting;
+    if (waiting?.reason && FailingReasons.has(waiting.reason)) return { reason: waiting.reason, message: waiting.message ?? `container ${status.name} is waiting: ${waiting.reason}` };
+    const terminated = status.state?.terminated;
+    if (terminated && terminated.exitCode !== 0 && terminated.reason && FailingReasons.has(terminated.reason)) {
+      return { reason: terminated.reason, message: terminated.message ?? `container ${status.name} exited with code ${terminated.exitCode}` };
+    }
+  }
+  if (pod.status?.phase === 'Failed') return { reason: pod.status.reason ?? 'Failed', message: pod.status.message ?? 'the pod failed' };
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+    return { reason: 'Unschedulable', message: scheduled.message ?? 'no node can run the pod' };
+  }
+  return undefined;
+}
+
+function waitingReason(pod: V1Pod): string | undefined {
+  for (const status of pod.status?.containerStatuses ?? []) {
+    if (status.state?.waiting?.reason) return status.state.waiting.reason;
+  }
+  return pod.status?.phase === 'Pending' ? 'Pending' : undefined;
+}
+
+export function deriveState(deployment: V1Deployment | undefined, pods: V1Pod[]): RevisionState {
+  if (!deployment) return { kind: 'stopped' };
+  if (deployment.metadata?.deletionTimestamp) return { kind: 'stopping' };
+  const desired = deployment.spec?.replicas ?? 1;
+  const ready = deployment.status?.readyReplicas ?? 0;
+  const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
+  for (const pod of live) {
+    const failure = podFailure(pod);
+    if (failure) return { kind: 'failed', ...failure, ready, desired };
+  }
+  const replicaFailure = deployment.status?.conditions?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
+  if (replicaFailure) return { kind: 'failed', reason: replicaFailure.reason ?? 'ReplicaFailure', message: replicaFailure.message ?? 'the ReplicaSet cannot create pods', ready, desired };
+  const progress = deployment.status?.conditions?.find((c) => c.type === 'Progressing');
+  if (progress?.status === 'False' && progress.reason === 'ProgressDeadlineExceeded') {
+    return { kind: 'failed', reason: 'ProgressDeadlineExceeded', message: progress.message ?? 'the revision did not become ready in time', ready, desired };
+  }
+  if (ready >= desired) return { kind: 'running', ready, desired };
+  const reason = live.map(waitingReason).find((r) => r !== undefined);
+  return reason ? { kind: 'starting', ready, desired, reason } : { kind: 'starting', ready, desired };
+}
+
+function readRecordSpec(record: V1ConfigMap): { spec?: RevisionSpec; error?: string } {
+  const text = record.data?.[RecordSpecKey];
+  if (text === undefined) return { error: `the record has no ${RecordSpecKey}` };
+  try {
+    const spec = parse(text, { maxAliasCount: 100 }) as RevisionSpec;
+    if (typeof spec !== 'object' || spec === null) return { error: 'the stored spec is not a mapping' };
+    return { spec };
+  } catch (error) {
+    return { error: `the stored spec is not valid YAML: ${(error as Error).message}` };
+  }
+}
+
+function serviceAddress(service: V1Service | undefined): string | undefined {
+  if (!service?.metadata?.name) return undefined;
+  const port = service.spec?.ports?.[0]?.port;
+  return `${service.metadata.name}.${service.metadata.namespace ?? 'default'}.svc${port !== undefined ? `:${port}` : ''}`;
+}
+
+/** Groups a namespace's objects into services and revisions, newest revision first. */
+export function buildNamespaceModel(namespace: string, objects: NamespaceObjects): ServiceModel[] {
+  const deployments = new Map<string, V1Deployment>();
+  for (const d of objects.deployments) {
+    const id = labelledRevision(d.metadata?.labels);
+    if (id) deployments.set(revisionKey(id.service, id.revision), d);
+  }
+  const autoscalers = new Map<string, V2HorizontalPodAutoscaler>();
+  for (const h of objects.autoscalers) {
+    const id = labelledRevision(h.metadata?.labels);
+    if (id) autoscalers.set(revisionKey(id.service, id.revision), h);
+  }
+  const pods = new Map<string, V1Pod[]>();
+  for (const p of objects.pods) {
+    const id = labelledRevision(p.metadata?.labels);
+    if (!id) continue;
+    const key = revisionKey(id.service, id.revision);
+    const list = pods.get(key);
+    if (list) list.push(p);
+    else pods.set(key, [p]);
+  }
+  const revisionServices = new Map<string, V1Service>();
+  const stableServices = new Map<string, V1Service>();
+  for (const s of objects.services) {
+    const id = labelledRevision(s.metadata?.labels);
+    if (id) revisionServices.set(revisionKey(id.service, id.revision), s);
+    else if (s.metadata?.labels?.[Labels.service]) stableServices.set(s.metadata.labels[Labels.service] as string, s);
+  }
+
+  const services = new Map<string, ServiceModel>();
+  for (const record of objects.records) {
+    const id = labelledRevision(record.metadata?.labels);
+    if (!id) continue;
+    const key = revisionKey(id.service, id.revision);
+    const deployment = deployments.get(key);
+    const revisionPods = pods.get(key) ?? [];
+    const { spec, error } = readRecordSpec(record);
+    const annotations = record.metadata?.annotations ?? {};
+    const hpa = autoscalers.get(key);
+    const model: RevisionModel = {
+      service: id.service,
+      namespace,
+      revision: id.revision,
+      message: annotations[Annotations.message] ?? spec?.message ?? '',
+      image: annotations[Annotations.image] ?? spec?.image ?? '',
+      recordUid: record.metadata?.uid ?? '',
+      state: deriveState(deployment, revisionPods),
+      pods: revisionPods.map((p) => {
+        const failure = podFailure(p);
+        return {
+          name: p.metadata?.name ?? '',
+          phase: p.status?.phase ?? 'Unknown',
+          ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+          ...(p.spec?.nodeName ? { node: p.spec.nodeName } : {}),
+          ...(failure ? { reason: failure.reason } : {}),
+        };
+      }),
+    };
+    const createdAt = spec?.createdAt ?? (record.metadata?.creationTimestamp ? new Date(record.metadata.creationTimestamp).toISOString() : undefined);
+    if (createdAt) model.createdAt = createdAt;
+    const createdBy = annotations[Annotations.createdBy] ?? spec?.createdBy;
+    if (createdBy) model.createdBy = createdBy;
+    const origin = Number(annotations[Annotations.reproducedFrom] ?? spec?.reproducedFrom);
+    if (Number.isInteger(origin) && origin > 0) model.reproducedFrom = origin;
+    if (spec) model.spec = spec;
+    if (error) model.specError = error;
+    if (hpa?.spec) {
+      const metric = hpa.spec.metrics?.[0];
+      model.autoscaling = {
+        minReplicas: hpa.spec.minReplicas ?? 1,
+        maxReplicas: hpa.spec.maxReplicas,
+        metric: metric?.type === 'Pods' ? 'gpu' : (metric?.resource?.name ?? 'cpu'),
+        ...(hpa.status?.currentReplicas !== undefined ? { current: hpa.status.currentReplicas } : {}),
+      };
+    }
+    const endpoint = deployment ? serviceAddress(revisionServices.get(key)) : undefined;
+    if (endpoint) model.endpoint = endpoint;
+    let service = services.get(id.service);
+    if (!service) {
+      service = { name: id.service, namespace, revisions: [] };
+      const stable = serviceAddress(stableServices.get(id.service));
+      if (stable) service.endpoint = stable;
+      services.set(id.service, service);
+    }
+    service.revisions.push(model);
+  }
+  const result = [...services.values()].sort((a, b) => a.name.localeCompare(b.name));
+  for (const service of result) service.revisions.sort((a, b) => b.revision - a.revision);
+  return result;
+}
+
+export function describeState(state: RevisionState): string {
+  switch (state.kind) {
+    case 'stopped':
+      return 'stopped';
+    case 'stopping':
+      return 'stopping';
+    case 'running':
+      return `running ${state.ready}/${state.desired}`;
+    case 'starting':
+      return `starting ${state.ready}/${state.desired}${state.reason ? ` (${state.reason})` : ''}`;
+    case 'failed':
+      return `failed: ${state.reason}`;
+  }
+}

@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import type { Logger } from './logger';
+
+/** Thrown (or returned) when the user dismisses a prompt: the command ends silently. */
+export class UserCancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'UserCancelled';
+  }
+}
+
+export interface CommandOptions {
+  /** Shown in a progress notification while the command runs; omit for quick commands. */
+  progressTitle?: string;
+}
+
+/**
+ * Every command goes through here: it logs, shows progress for long work, stays silent when the
+ * user cancels, and turns failures into a message that names what failed with a button to the log.
+ */
+export function registerCommand<Args extends unknown[]>(
+  logger: Logger,
+  id: string,
+  handler: (...args: Args) => Promise<unknown>,
+  options: CommandOptions = {},
+): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: Args) => {
+    logger.debug(`Command ${id}`);
+    try {
+      if (options.progressTitle) {
+        return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: options.progressTitle }, () => handler(...args));
+      }
+      return await handler(...args);
+    } catch (error) {
+      if (error instanceof UserCancelled) return undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      logger.error(message, error);
+      void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
+        if (choice === 'Show Log') logger.show();
+      });
+      return undefined;
+    }
+  });
+}
