@@ -2,7 +2,7 @@
 //   node esbuild.mjs            production bundles in dist/ and test bundles in out/
 //   node esbuild.mjs --watch    rebuild on change
 import * as esbuild from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileSchema } from './scripts/compile-schema.mjs';
 
@@ -12,6 +12,7 @@ const production = !watch;
 /** Every `*.test.ts` below a folder, plus extra entries, so a new test file needs no build change. */
 function testEntries(dir) {
   const found = [];
+  if (!existsSync(dir)) return found;
   const walk = (d) => {
     for (const name of readdirSync(d)) {
       const p = join(d, name);

@@ -20,6 +20,9 @@ export function run(): Promise<void> {
   // Color off: the output is forwarded line by line to the runner's stdout and CI logs.
   // A generous timeout because each test drives a real workbench in a headless browser.
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
+  // SERVE_REVISIONS_E2E_GREP (passed with `scripts/e2e.mjs --env`) runs only the matching tests while iterating.
+  const grep = process.env.SERVE_REVISIONS_E2E_GREP;
+  if (grep) mocha.grep(grep);
   const files = testFiles(__dirname);
   if (files.length === 0) return Promise.reject(new Error(`no *.test.js files in ${__dirname}`));
   for (const file of files) mocha.addFile(file);
