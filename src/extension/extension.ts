@@ -4,6 +4,7 @@ import { ClusterSession } from './common/clusterSession';
 import { Logger } from './common/logger';
 import { registerCommand } from './common/runCommand';
 import { CommandIds, LanguageId, ViewIds } from './ids';
+import { registerLanguageFeatures } from './language/registerLanguageFeatures';
 
 /**
  * Activation wires objects and returns: everything heavy (the Kubernetes client, the webview)
@@ -13,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const logger = new Logger();
   const session = new ClusterSession(context.workspaceState, logger);
   context.subscriptions.push(logger, session);
+  registerLanguageFeatures(context, session, logger);
 
   const emptyTree: vscode.TreeDataProvider<never> = {
     getTreeItem: (element) => element,

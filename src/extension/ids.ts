@@ -7,6 +7,10 @@ export const ViewIds = {
 
 export const CommandIds = {
   newSpecFile: 'serveRevisions.newSpecFile',
+  createRevisionFromSpec: 'serveRevisions.createRevisionFromSpec',
+  createAndLaunchFromSpec: 'serveRevisions.createAndLaunchFromSpec',
+  dryRunSpec: 'serveRevisions.dryRunSpec',
+  showRenderedObjects: 'serveRevisions.showRenderedObjects',
 } as const;
 
 export const LanguageId = 'revision-yaml';

@@ -5,3 +5,4 @@
 export { connect, type ClusterConnection, type ConnectionOptions } from './clusterConnection';
 export { authoredSpec, FieldManager, RevisionClient, type ClientOptions, type CreateResult, type RevisionRef, type ScaleRequest } from './revisionClient';
 export { NamespaceWatcher, type RevisionChange, type WatchStatus } from './namespaceWatcher';
+export { dryRunRevision, type DryRunObjectResult, type DryRunOptions, type DryRunResult } from './dryRun';

@@ -43,6 +43,7 @@ const MaxAliasCount = 100;
 export function parseSpecText(text: string): ParsedSpec {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  repairLineCounter(lineCounter, text);
   const toRange = (start: number, end: number): Range => offsetsToRange(lineCounter, text, start, end);
   const syntax: SpecDiagnostic[] = [];
   // parseAllDocuments returns an EmptyStream (an array with no documents) for an empty text.
@@ -70,6 +71,19 @@ export function parseSpecText(text: string): ParsedSpec {
     }
   }
   return { text, document, lineCounter, value, syntax };
+}
+
+/**
+ * yaml's LineCounter can miss a line break while the parser recovers from some errors (seen by
+ * the fuzz test in test/unit/fuzz), which would put later ranges on the wrong line; recount then.
+ */
+function repairLineCounter(lineCounter: LineCounter, text: string): void {
+  let breaks = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) breaks++;
+  if (lineCounter.lineStarts.length === breaks + 1) return;
+  lineCounter.lineStarts.length = 0;
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
 }
 
 function describeYamlError(code: string, message: string): string {

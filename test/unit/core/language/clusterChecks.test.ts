@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { clusterDiagnostics, referencedNames } from '../../../../src/core/language/clusterChecks';
+import { parseSpecText } from '../../../../src/core/spec/specDocument';
+
+const text = `apiVersion: serve-revisions/v1
+kind: Revision
+service: llama
+message: m
+image: vllm/vllm-openai:v0.6.3
+resources:
+  cpu: "4"
+  memory: 16Gi
+  gpu:
+    count: 16
+env:
+  - name: HF_TOKEN
+    secretKeyRef:
+      name: hf-token
+      key: token
+  - name: SETTINGS
+    configMapKeyRef:
+      name: llama-settings
+      key: batch
+ports:
+  - containerPort: 8000
+autoscaling:
+  minReplicas: 1
+  maxReplicas: 2
+  metric: gpu
+volumes:
+  - name: weights
+    mountPath: /models
+    persistentVolumeClaim:
+      claimName: llama-weights
+serviceAccountName: model-reader
+`;
+
+describe('cluster-aware diagnostics', () => {
+  it('lists the Secrets and ConfigMaps a spec references', () => {
+    assert.deepEqual(referencedNames(parseSpecText(text).value), { secrets: ['hf-token'], configMaps: ['llama-settings'] });
+  });
+
+  it('warns on each missing object, on its name, and on what no node can satisfy', () => {
+    const found = clusterDiagnostics(parseSpecText(text), {
+      namespace: 'demo',
+      context: 'local',
+      secrets: [],
+      configMaps: ['llama-settings'],
+      configMapKeys: { 'llama-settings': ['max_batch'] },
+      persistentVolumeClaims: [],
+      serviceAccounts: ['default'],
+      gpuCapacity: { 'nvidia.com/gpu': 8 },
+      customMetricsServed: false,
+    });
+    const byCode = Object.fromEntries(found.map((d) => [d.code, d]));
+    assert.deepEqual(Object.keys(byCode).sort(), ['cluster-configmap-key-missing', 'cluster-gpu-too-many', 'cluster-no-custom-metrics', 'cluster-pvc-missing', 'cluster-secret-missing', 'cluster-service-account-missing']);
+    assert.ok(found.every((d) => d.severity === 'warning'));
+    assert.deepEqual(byCode['cluster-secret-missing']?.range, { start: { line: 13, character: 12 }, end: { line: 13, character: 20 } });
+    assert.match(byCode['cluster-secret-missing']?.message ?? '', /Secret "hf-token" does not exist in namespace "demo" of context "local"/);
+    assert.match(byCode['cluster-configmap-key-missing']?.message ?? '', /has no key "batch"; its keys are "max_batch"/);
+    assert.match(byCode['cluster-gpu-too-many']?.message ?? '', /largest node has 8 × "nvidia.com\/gpu"/);
+    assert.equal(byCode['cluster-gpu-too-many']?.range.start.line, 9);
+    assert.equal(byCode['cluster-no-custom-metrics']?.range.start.line, 24);
+  });
+
+  it('says nothing about what it could not read', () => {
+    assert.deepEqual(clusterDiagnostics(parseSpecText(text), { namespace: 'demo' }), []);
+  });
+
+  it('warns when no node advertises the GPU resource at all', () => {
+    const found = clusterDiagnostics(parseSpecText(text), { namespace: 'demo', gpuCapacity: { 'amd.com/gpu': 4 } });
+    assert.equal(found[0]?.code, 'cluster-gpu-unavailable');
+    assert.match(found[0]?.message ?? '', /nodes advertise "amd.com\/gpu"/);
+  });
+});
