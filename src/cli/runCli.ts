@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { KubeActionError } from '../core/kube/kubeErrors';
+import { isKubeActionError } from '../core/kube/kubeErrors';
 import { loadKube, type Kube } from '../core/kube/loadKube';
 import { renderRevision, revisionObjectList } from '../core/kube/renderObjects';
 import { describeState, type RevisionModel, type ServiceModel } from '../core/kube/revisionState';
@@ -90,7 +90,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       io.stderr(`serve-revisions: ${error.message}\nRun "serve-revisions --help" for usage.\n`);
       return ExitCode.usage;
     }
-    if (error instanceof KubeActionError) {
+    if (isKubeActionError(error)) {
       io.stderr(`serve-revisions: ${error.message}\n`);
       return ExitCode.findings;
     }

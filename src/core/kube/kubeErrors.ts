@@ -28,6 +28,14 @@ export class KubeActionError extends Error {
   }
 }
 
+/**
+ * Whether an error is a KubeActionError. dist/kube.js carries its own copy of the class, so an
+ * error thrown there is not `instanceof` the copy in the CLI or extension bundle: match by name.
+ */
+export function isKubeActionError(error: unknown): error is KubeActionError {
+  return error instanceof Error && error.name === 'KubeActionError' && 'kind' in error;
+}
+
 /** What was being done, for the message: `scale revision 3 of "iris"`. */
 export interface ActionDescription {
   action: string;
@@ -109,7 +117,7 @@ function where(description: ActionDescription): string {
 }
 
 export function describeKubeError(error: unknown, description: ActionDescription): KubeActionError {
-  if (error instanceof KubeActionError) return error;
+  if (isKubeActionError(error)) return error;
   const head = `Could not ${description.action}${where(description)}`;
   const status = httpStatus(error);
   const body = statusBody(error);

@@ -42,7 +42,8 @@ const MaxAliasCount = 100;
 
 export function parseSpecText(text: string): ParsedSpec {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // logLevel 'error': odd input (e.g. a list used as a key) is reported as a diagnostic, not as a process warning.
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
   repairLineCounter(lineCounter, text);
   const toRange = (start: number, end: number): Range => offsetsToRange(lineCounter, text, start, end);
   const syntax: SpecDiagnostic[] = [];
