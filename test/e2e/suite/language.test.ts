@@ -141,4 +141,21 @@ describe('YAML language support for revision specs', function () {
     await vscode.window.showTextDocument(rendered);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
+
+  it('switches a plain YAML file that declares the spec apiVersion to the revision-yaml language', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const plain = vscode.Uri.file(join(folder.uri.fsPath, 'language-e2e-plain.yaml'));
+    writeFileSync(plain.fsPath, '# a spec in a plain YAML file\napiVersion: serve-revisions/v1\nkind: Revision\n');
+    try {
+      const opened = await vscode.workspace.openTextDocument(plain);
+      const switched = await driver.waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.toString() === plain.toString() && d.languageId === 'revision-yaml'), {
+        message: `${plain.fsPath} (opened as ${opened.languageId}) to become revision-yaml`,
+      });
+      // Now checked as a spec: the required fields it lacks are reported.
+      await driver.waitFor(() => vscode.languages.getDiagnostics(switched.uri).find((d) => d.source === 'Serve Revisions' && /missing required field "service"/.test(d.message)), { message: 'the missing-service diagnostic' });
+    } finally {
+      await vscode.workspace.fs.delete(plain, { useTrash: false });
+    }
+  });
 });
