@@ -3,10 +3,11 @@
 // quick fix applied as a workspace edit, and the spec CodeLens actions (dry-run on the cluster,
 // rendered objects).
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { DryRunResult } from '../../../src/kube/index';
+import type { CreateResult, DryRunResult } from '../../../src/kube/index';
 import * as driver from './driver';
 
 const extensionId = 'serve-revisions.serve-revisions';
@@ -126,6 +127,35 @@ describe('YAML language support for revision specs', function () {
     const back = new vscode.WorkspaceEdit();
     back.replace(uri, doc.lineAt(line).range, 'namespace: demo');
     assert.ok(await vscode.workspace.applyEdit(back));
+  });
+
+  it('creates and launches the revision from the CodeLens, in a namespace of its own', async () => {
+    // Its own namespace, so the revisions made here never show up in other suites' views of demo.
+    const kubectl = process.env['SERVE_REVISIONS_KUBECTL'];
+    assert.ok(kubectl, 'SERVE_REVISIONS_KUBECTL is not set in the extension host');
+    const namespace = `lang-e2e-${Date.now().toString(36)}`;
+    execFileSync(kubectl, ['--kubeconfig', process.env['KUBECONFIG'] ?? '', 'create', 'namespace', namespace], { stdio: 'pipe' });
+    const line = lineOf(/^namespace: demo$/);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, doc.lineAt(line).range, `namespace: ${namespace}`);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    try {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      const launch = lenses.find((l) => l.command?.title === 'Create and launch')?.command;
+      const create = lenses.find((l) => l.command?.title === 'Create revision')?.command;
+      assert.ok(launch && create);
+      const first = await vscode.commands.executeCommand<CreateResult>(launch.command, ...(launch.arguments ?? []));
+      assert.deepEqual(first, { service: 'iris-lang', namespace, revision: 1, started: true });
+      const deployment = execFileSync(kubectl, ['--kubeconfig', process.env['KUBECONFIG'] ?? '', '-n', namespace, 'get', 'deployment', 'iris-lang-r1', '-o', 'jsonpath={.spec.replicas}'], { encoding: 'utf8' });
+      assert.equal(deployment, '2');
+      const second = await vscode.commands.executeCommand<CreateResult>(create.command, ...(create.arguments ?? []));
+      assert.deepEqual(second, { service: 'iris-lang', namespace, revision: 2, started: false });
+    } finally {
+      const back = new vscode.WorkspaceEdit();
+      back.replace(uri, doc.lineAt(line).range, 'namespace: demo');
+      await vscode.workspace.applyEdit(back);
+      execFileSync(kubectl, ['--kubeconfig', process.env['KUBECONFIG'] ?? '', 'delete', 'namespace', namespace, '--wait=false'], { stdio: 'pipe' });
+    }
   });
 
   it('opens the rendered objects beside the spec', async () => {
