@@ -228,7 +228,8 @@ export function completeSpec(text: string, position: Position, options: Completi
       const label = typeof value === 'string' ? value : JSON.stringify(value);
       if (seen.has(label)) return;
       seen.add(label);
-      items.push({ label, kind, detail, ...(doc ? { documentation: doc } : {}), insertText: yamlScalar(value), snippet: false, range: context.range, sortText: `${order}${label}`, filterText: label });
+      const insertText = (context.needsSpace ? ' ' : '') + yamlScalar(value);
+      items.push({ label, kind, detail, ...(doc ? { documentation: doc } : {}), insertText, snippet: false, range: context.range, sortText: `${order}${label}`, filterText: context.needsSpace ? insertText : label });
     };
     const lookup = clusterLookupFor(context.path, declaredNamespace(text) ?? options.defaultNamespace, context.siblings);
     if (lookup && options.cluster) {

@@ -162,6 +162,8 @@ export type CursorContext =
       prefix: string;
       range: Range;
       siblings: Map<string, string>;
+      /** The cursor is right after the colon: a value needs a space before it. */
+      needsSpace: boolean;
     }
   | { kind: 'none' };
 
@@ -212,6 +214,7 @@ export function cursorContext(lines: readonly string[], position: Position): Cur
       prefix: line.slice(start, character).replace(/^["']/, ''),
       range: { start: { line: position.line, character: start }, end: { line: position.line, character: Math.max(character, valueEnd) } },
       siblings: siblingEntries(lines, position.line, shape.contentCol),
+      needsSpace: start === shape.afterColon && line[start - 1] === ':',
     };
   }
   return { kind: 'none' };

@@ -93,6 +93,12 @@ describe('completion', () => {
     assert.deepEqual(metric.items[0]?.range, { start: { line: 6, character: 10 }, end: { line: 6, character: 11 } });
   });
 
+  it('puts a space between the colon and a value chosen right after it', () => {
+    const { items } = at(`${head}launchImmediately:|`);
+    assert.equal(items[0]?.insertText, ' true');
+    assert.equal(at(`${head}launchImmediately: |`).items[0]?.insertText, 'true');
+  });
+
   it('offers true and false for a boolean, and the const for apiVersion', () => {
     assert.deepEqual(at(`${head}launchImmediately: |`).labels, ['true', 'false']);
     assert.deepEqual(at('apiVersion: |').labels, ['serve-revisions/v1']);
