@@ -4,6 +4,7 @@ import { ClusterSession } from './common/clusterSession';
 import { Logger } from './common/logger';
 import { registerCommand } from './common/runCommand';
 import { CommandIds, LanguageId, ViewIds } from './ids';
+import { registerRevisionForm } from './form/revisionForm';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
 
 /**
@@ -15,6 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const session = new ClusterSession(context.workspaceState, logger);
   context.subscriptions.push(logger, session);
   registerLanguageFeatures(context, session, logger);
+  registerRevisionForm(context, session, logger);
 
   const emptyTree: vscode.TreeDataProvider<never> = {
     getTreeItem: (element) => element,

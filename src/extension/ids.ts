@@ -7,6 +7,8 @@ export const ViewIds = {
 
 export const CommandIds = {
   newSpecFile: 'serveRevisions.newSpecFile',
+  openForm: 'serveRevisions.openForm',
+  reproduceInForm: 'serveRevisions.reproduceInForm',
   createRevisionFromSpec: 'serveRevisions.createRevisionFromSpec',
   createAndLaunchFromSpec: 'serveRevisions.createAndLaunchFromSpec',
   dryRunSpec: 'serveRevisions.dryRunSpec',

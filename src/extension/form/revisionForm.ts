@@ -1,0 +1,241 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { stringify } from 'yaml';
+import { guardFormMessage, parseSavedOrigin } from '../../core/form/formMessages';
+import { formTargetOf, type FormTarget } from '../../core/form/formTarget';
+import type { RevisionSpec } from '../../core/spec/revisionSpec';
+import { RevisionFormViewType, type FormOrigin, type HostToWebview } from '../../shared/formProtocol';
+import type { ClusterSession } from '../common/clusterSession';
+import type { Logger } from '../common/logger';
+import { registerCommand, UserCancelled } from '../common/runCommand';
+import { CommandIds, LanguageId, ViewIds } from '../ids';
+
+/** The tree's reveal command, called after a create when the tree registers it. */
+const RevealRevisionCommand = 'serveRevisions.revealRevision';
+
+function nonce(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** A fresh spec with the values a new service usually starts from. */
+function blankSpec(service = ''): Record<string, unknown> {
+  return {
+    apiVersion: 'serve-revisions/v1',
+    kind: 'Revision',
+    service,
+    message: '',
+    image: '',
+    resources: { cpu: '1', memory: '2Gi' },
+    ports: [{ name: 'http', containerPort: 8080, protocol: 'http' }],
+  };
+}
+
+/** A stored spec as the start of a new one: what creation assigns is left out. */
+function startingPoint(spec: RevisionSpec): Record<string, unknown> {
+  const copy = structuredClone(spec) as unknown as Record<string, unknown>;
+  for (const key of ['revision', 'createdAt', 'createdBy', 'reproducedFrom']) delete copy[key];
+  return copy;
+}
+
+/**
+ * One open form: its webview panel, the draft it started from and the messages it exchanges.
+ * Every message from the webview goes through guardFormMessage first.
+ */
+class RevisionFormPanel {
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: ClusterSession,
+    private readonly logger: Logger,
+    private readonly spec: Record<string, unknown>,
+    private readonly origin: FormOrigin,
+  ) {
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+    panel.title = this.title();
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private title(): string {
+    if (this.origin.kind === 'reproduce') return `Reproduce ${this.origin.service ?? ''} r${this.origin.revision ?? ''}`;
+    if (this.origin.kind === 'service') return `New revision: ${this.origin.service ?? ''}`;
+    return 'New revision';
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const n = nonce();
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.css'));
+    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`, `script-src 'nonce-${n}'`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>${this.title().replace(/[<>&"]/g, '')}</title>
+</head>
+<body>
+<div id="app"></div>
+<script type="module" nonce="${n}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+
+  private post(message: HostToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private target(): { context?: string; namespace?: string } {
+    try {
+      const client = this.session.getClient();
+      return { context: client.contextName, namespace: client.namespace };
+    } catch {
+      // No kubeconfig yet: the form still works for Open as YAML; create says what is missing.
+      return this.session.target;
+    }
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const guarded = guardFormMessage(raw);
+    if (!guarded.ok) {
+      this.logger.warn(`Revision form: refused a message from the webview: ${guarded.reason}`);
+      if (guarded.requestId !== undefined) {
+        this.post({ type: 'result', requestId: guarded.requestId, ok: false, message: `Could not act on the form: ${guarded.reason}. Fix the values marked in the form and try again.` });
+      }
+      return;
+    }
+    const message = guarded.message;
+    switch (message.type) {
+      case 'ready': {
+        const { context, namespace } = this.target();
+        this.post({ type: 'init', spec: this.spec, origin: this.origin, ...(context ? { context } : {}), ...(namespace ? { namespace } : {}) });
+        return;
+      }
+      case 'cancel':
+        this.panel.dispose();
+        return;
+      case 'openYaml': {
+        const doc = await vscode.workspace.openTextDocument({ language: LanguageId, content: stringify(message.spec, { lineWidth: 0 }) });
+        await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
+        this.post({ type: 'result', requestId: message.requestId, ok: true, message: 'Opened the spec as YAML beside the form.' });
+        return;
+      }
+      case 'create':
+        await this.create(message.requestId, message.spec as unknown as RevisionSpec, message.launch);
+        return;
+    }
+  }
+
+  private async create(requestId: number, spec: RevisionSpec, launch: boolean): Promise<void> {
+    const what = `${launch ? 'Creating and launching' : 'Creating'} a revision of "${spec.service}"`;
+    try {
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${what}…` }, async () => {
+        const client = this.session.getClient();
+        return client.create(spec, launch ? { launch: true } : {});
+      });
+      const text = `Created revision ${result.revision} of "${result.service}" in namespace "${result.namespace}"${result.started ? ' and started it' : ''}.`;
+      this.logger.info(text);
+      this.post({ type: 'result', requestId, ok: true, message: text });
+      const commands = await vscode.commands.getCommands(true);
+      if (commands.includes(RevealRevisionCommand)) {
+        await vscode.commands.executeCommand(RevealRevisionCommand, { service: result.service, revision: result.revision, namespace: result.namespace });
+      } else {
+        await vscode.commands.executeCommand(`${ViewIds.revisions}.focus`).then(undefined, () => undefined);
+      }
+      void vscode.window.showInformationMessage(text);
+      this.panel.dispose();
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      this.logger.error(`Revision form: ${text}`, error);
+      // The webview keeps every value; the person fixes the cause and tries again.
+      this.post({ type: 'result', requestId, ok: false, message: text });
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/**
+ * The revision form: commands to open it blank, for a service (prefilled from its latest
+ * revision) or to reproduce a revision, and a serializer so a draft survives a window reload.
+ */
+export function registerRevisionForm(context: vscode.ExtensionContext, session: ClusterSession, logger: Logger): void {
+  const open = (spec: Record<string, unknown>, origin: FormOrigin): void => {
+    const panel = vscode.window.createWebviewPanel(RevisionFormViewType, 'New revision', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+    });
+    new RevisionFormPanel(panel, context.extensionUri, session, logger, spec, origin);
+  };
+
+  const openForService = async (target: FormTarget): Promise<void> => {
+    const client = session.getClient();
+    const services = await client.listServices(target.namespace);
+    const service = services.find((s) => s.name === target.service);
+    const latest = service?.revisions.find((r) => r.spec !== undefined);
+    if (!service || !latest?.spec) {
+      open(blankSpec(target.service), { kind: 'blank' });
+      return;
+    }
+    open({ ...startingPoint(latest.spec), message: '' }, { kind: 'service', service: service.name, revision: latest.revision });
+  };
+
+  const pickService = async (): Promise<FormTarget | undefined> => {
+    let names: string[] = [];
+    try {
+      names = (await session.getClient().listServices()).map((s) => s.name);
+    } catch (error) {
+      logger.warn(`Revision form: could not list services, offering a blank form: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const blank: vscode.QuickPickItem = { label: 'Blank form', description: 'a new service or a revision from scratch' };
+    const items: vscode.QuickPickItem[] = [blank, ...names.map((name) => ({ label: name, description: 'prefilled from its latest revision' }))];
+    const picked = await vscode.window.showQuickPick(items, { title: 'New revision', placeHolder: 'Start from a blank form or from a service' });
+    if (!picked) throw new UserCancelled();
+    return picked === blank ? undefined : { service: picked.label };
+  };
+
+  const pickRevision = async (): Promise<FormTarget> => {
+    const services = await session.getClient().listServices();
+    const items = services.flatMap((s) => s.revisions.map((r) => ({ label: `${s.name} r${r.revision}`, description: r.message, target: { service: s.name, revision: r.revision, namespace: s.namespace } })));
+    if (items.length === 0) throw new Error(`Could not reproduce a revision: namespace "${session.getClient().namespace}" has no revisions. Create one with "New Revision in Form".`);
+    const picked = await vscode.window.showQuickPick(items, { title: 'Reproduce a revision', placeHolder: 'Revision to copy into the form' });
+    if (!picked) throw new UserCancelled();
+    return picked.target;
+  };
+
+  context.subscriptions.push(
+    registerCommand(logger, CommandIds.openForm, async (arg?: unknown) => {
+      const target = arg === undefined ? await pickService() : formTargetOf(arg);
+      if (target?.service) await openForService(target);
+      else open(blankSpec(), { kind: 'blank' });
+    }),
+    registerCommand(logger, CommandIds.reproduceInForm, async (arg?: unknown) => {
+      const fromArg = formTargetOf(arg);
+      const target = fromArg.service && fromArg.revision ? fromArg : await pickRevision();
+      const ref = { service: target.service ?? '', revision: target.revision ?? 0, ...(target.namespace ? { namespace: target.namespace } : {}) };
+      const draft = await session.getClient().reproduceDraft(ref);
+      const spec = { ...draft, message: `Reproduced from revision ${ref.revision}: ${draft.message}` } as unknown as Record<string, unknown>;
+      open(spec, { kind: 'reproduce', service: ref.service, revision: ref.revision });
+    }),
+    vscode.window.registerWebviewPanelSerializer(RevisionFormViewType, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+        // The webview restores its own draft from this state; the host only needs the origin.
+        const origin = parseSavedOrigin(state) ?? { kind: 'blank' };
+        new RevisionFormPanel(panel, context.extensionUri, session, logger, blankSpec(origin.service), origin);
+      },
+    }),
+  );
+}

@@ -1,0 +1,135 @@
+/**
+ * The typed messages between the revision form's webview and its host. Imported by both ends, so
+ * it uses neither `vscode` nor the DOM. The host never trusts what arrives: `parseFormMessage`
+ * checks the shape and size of every incoming message before anything acts on it (the spec inside
+ * is then checked against the schema and the semantic rules by the host).
+ */
+
+/** Panel type of the form; also what the webview panel serializer is registered for. */
+export const RevisionFormViewType = 'serveRevisions.revisionForm';
+
+/** Larger messages are refused: a revision spec is a few KB, nothing legitimate comes near this. */
+export const MaxMessageBytes = 256 * 1024;
+
+/** Where the draft came from, shown in the form's title and kept across reloads. */
+export interface FormOrigin {
+  kind: 'blank' | 'service' | 'reproduce';
+  service?: string;
+  /** The revision the draft was copied from (the latest one for "New revision" of a service). */
+  revision?: number;
+}
+
+// --- webview → host ---------------------------------------------------------------------------
+
+/** The app has loaded and listens; the host answers with `init`. */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+/** Create the spec as a new revision; `launch` also starts it (Create and launch). */
+export interface CreateMessage {
+  type: 'create';
+  requestId: number;
+  spec: Record<string, unknown>;
+  launch: boolean;
+}
+
+/** Open the same spec in a YAML editor (an untitled revision-yaml document). */
+export interface OpenYamlMessage {
+  type: 'openYaml';
+  requestId: number;
+  spec: Record<string, unknown>;
+}
+
+/** Close the form without creating anything. */
+export interface CancelMessage {
+  type: 'cancel';
+}
+
+export type WebviewToHost = ReadyMessage | CreateMessage | OpenYamlMessage | CancelMessage;
+
+// --- host → webview ---------------------------------------------------------------------------
+
+/** The draft to show, sent once after `ready`. The webview prefers its own saved state when it has one. */
+export interface InitMessage {
+  type: 'init';
+  spec: Record<string, unknown>;
+  origin: FormOrigin;
+  /** Namespace the cluster session targets, shown as the placeholder of the namespace field. */
+  namespace?: string;
+  context?: string;
+}
+
+/** The answer to a request (`create`, `openYaml`). */
+export interface ResultMessage {
+  type: 'result';
+  requestId: number;
+  ok: boolean;
+  /** What happened, in a sentence for a person: success or what failed, why and the next step. */
+  message: string;
+}
+
+export type HostToWebview = InitMessage | ResultMessage;
+
+// --- the guard --------------------------------------------------------------------------------
+
+export type Parsed<T> = { ok: true; message: T } | { ok: false; reason: string };
+
+const Keys: Record<WebviewToHost['type'], readonly string[]> = {
+  ready: ['type'],
+  cancel: ['type'],
+  create: ['type', 'requestId', 'spec', 'launch'],
+  openYaml: ['type', 'requestId', 'spec'],
+};
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** JSON-like data only (what structured clone of the form's values gives), with bounded depth. */
+function isJsonData(value: unknown, depth = 0): boolean {
+  if (depth > 12) return false;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every((v) => isJsonData(v, depth + 1));
+  if (isPlainObject(value)) return Object.keys(value).every((k) => k !== '__proto__' && isJsonData(value[k], depth + 1));
+  return false;
+}
+
+function byteLength(value: unknown): number | undefined {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? undefined : new TextEncoder().encode(text).length;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks that an incoming value is one of the messages above, exactly: known type, no extra keys,
+ * right field types, JSON data only, at most MaxMessageBytes. The reason names what is wrong.
+ */
+export function parseFormMessage(raw: unknown): Parsed<WebviewToHost> {
+  if (!isPlainObject(raw)) return { ok: false, reason: `not an object but ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}` };
+  const size = byteLength(raw);
+  if (size === undefined) return { ok: false, reason: 'not serialisable as JSON' };
+  if (size > MaxMessageBytes) return { ok: false, reason: `too large: ${size} bytes, at most ${MaxMessageBytes}` };
+  const type = raw['type'];
+  if (typeof type !== 'string' || !Object.hasOwn(Keys, type)) return { ok: false, reason: `unknown message type ${JSON.stringify(type)}` };
+  const allowed = Keys[type as WebviewToHost['type']];
+  const extra = Object.keys(raw).filter((k) => !allowed.includes(k));
+  if (extra.length > 0) return { ok: false, reason: `"${type}" message has unexpected field${extra.length === 1 ? '' : 's'} ${extra.join(', ')}` };
+  if (allowed.includes('requestId')) {
+    const id = raw['requestId'];
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { ok: false, reason: `"${type}" message needs a non-negative integer requestId, got ${JSON.stringify(id)}` };
+  }
+  if (allowed.includes('launch') && typeof raw['launch'] !== 'boolean') return { ok: false, reason: `"${type}" message needs launch as true or false` };
+  if (allowed.includes('spec')) {
+    const spec = raw['spec'];
+    if (!isPlainObject(spec)) return { ok: false, reason: `"${type}" message needs spec as an object` };
+    if (!isJsonData(spec)) return { ok: false, reason: `"${type}" message has a spec that is not plain JSON data (or nests too deep)` };
+  }
+  return { ok: true, message: raw as unknown as WebviewToHost };
+}
