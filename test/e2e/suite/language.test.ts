@@ -81,6 +81,14 @@ describe('YAML language support for revision specs', function () {
     await editor.edit((b) => b.delete(doc.lineAt(last.line).rangeIncludingLineBreak));
   });
 
+  it('shows the schema documentation on hover', async () => {
+    const line = lineOf(/^\s+protocol: http$/);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, doc.lineAt(line).text.indexOf('protocol') + 2));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /\*\*ports\[0\]\.protocol\*\*/);
+    assert.match(text, /Allowed values: `http`, `grpc`, `tcp`/);
+  });
+
   it('shows a diagnostic on a bad value as the user types, and its quick fix repairs it', async () => {
     const line = lineOf(/^\s+memory: 1Gi$/);
     const value = new vscode.Range(line, doc.lineAt(line).text.indexOf('1Gi'), line, doc.lineAt(line).text.length);
