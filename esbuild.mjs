@@ -80,6 +80,13 @@ const builds = [
     external: ['mocha', '@kubernetes/client-node'],
   })),
   {
+    // `npm run bench` (bench/run.ts) and its fresh-process activation probe.
+    ...node,
+    entryPoints: ['bench/run.ts', 'bench/activationProbe.ts'],
+    outdir: 'out/bench',
+    external: ['@kubernetes/client-node'],
+  },
+  {
     // The end-to-end suite runs inside the real extension host; mocha comes from node_modules.
     ...node,
     entryPoints: ['test/e2e/suite/index.ts', ...testEntries('test/e2e/suite')],

@@ -3,6 +3,6 @@
  * so activation never pays for @kubernetes/client-node (~2 MB, ~200 ms to load).
  */
 export { connect, type ClusterConnection, type ConnectionOptions } from './clusterConnection';
-export { authoredSpec, FieldManager, RevisionClient, type ClientOptions, type CreateResult, type RevisionRef, type ScaleRequest } from './revisionClient';
+export { authoredSpec, FieldManager, mergePatchOptions, RevisionClient, type ClientOptions, type CreateResult, type RevisionRef, type ScaleRequest } from './revisionClient';
 export { NamespaceWatcher, type RevisionChange, type WatchStatus } from './namespaceWatcher';
 export { dryRunRevision, type DryRunObjectResult, type DryRunOptions, type DryRunResult } from './dryRun';

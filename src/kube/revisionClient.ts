@@ -53,6 +53,11 @@ export interface ClientOptions extends ConnectionOptions {
 const applyOptions = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 const mergeOptions = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
+/** Request options for a JSON merge patch (client-node sends json-patch unless told). */
+export function mergePatchOptions(): typeof mergeOptions {
+  return mergeOptions;
+}
+
 function describe(ref: RevisionRef): string {
   return `revision ${ref.revision} of "${ref.service}"`;
 }

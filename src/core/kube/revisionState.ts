@@ -135,6 +135,19 @@ function readRecordSpec(record: V1ConfigMap): { spec?: RevisionSpec; error?: str
   }
 }
 
+/**
+ * The stored spec is parsed when first read, not while building the model: listing a namespace
+ * of 10,000 revisions must not parse 10,000 YAML documents the tree never shows.
+ */
+function defineLazySpec(model: RevisionModel, record: V1ConfigMap): void {
+  let parsed: { spec?: RevisionSpec; error?: string } | undefined;
+  const read = (): { spec?: RevisionSpec; error?: string } => (parsed ??= readRecordSpec(record));
+  Object.defineProperty(model, 'spec', { enumerable: true, configurable: true, get: () => read().spec });
+  Object.defineProperty(model, 'specError', { enumerable: true, configurable: true, get: () => read().error });
+  if (!model.message) model.message = read().spec?.message ?? '';
+  if (!model.image) model.image = read().spec?.image ?? '';
+}
+
 function serviceAddress(service: V1Service | undefined): string | undefined {
   if (!service?.metadata?.name) return undefined;
   const port = service.spec?.ports?.[0]?.port;
@@ -177,15 +190,14 @@ export function buildNamespaceModel(namespace: string, objects: NamespaceObjects
     const key = revisionKey(id.service, id.revision);
     const deployment = deployments.get(key);
     const revisionPods = pods.get(key) ?? [];
-    const { spec, error } = readRecordSpec(record);
     const annotations = record.metadata?.annotations ?? {};
     const hpa = autoscalers.get(key);
     const model: RevisionModel = {
       service: id.service,
       namespace,
       revision: id.revision,
-      message: annotations[Annotations.message] ?? spec?.message ?? '',
-      image: annotations[Annotations.image] ?? spec?.image ?? '',
+      message: annotations[Annotations.message] ?? '',
+      image: annotations[Annotations.image] ?? '',
       recordUid: record.metadata?.uid ?? '',
       state: deriveState(deployment, revisionPods),
       pods: revisionPods.map((p) => {
@@ -199,14 +211,13 @@ export function buildNamespaceModel(namespace: string, objects: NamespaceObjects
         };
       }),
     };
-    const createdAt = spec?.createdAt ?? (record.metadata?.creationTimestamp ? new Date(record.metadata.creationTimestamp).toISOString() : undefined);
+    const createdAt = record.metadata?.creationTimestamp ? new Date(record.metadata.creationTimestamp).toISOString() : undefined;
     if (createdAt) model.createdAt = createdAt;
-    const createdBy = annotations[Annotations.createdBy] ?? spec?.createdBy;
+    const createdBy = annotations[Annotations.createdBy];
     if (createdBy) model.createdBy = createdBy;
-    const origin = Number(annotations[Annotations.reproducedFrom] ?? spec?.reproducedFrom);
+    const origin = Number(annotations[Annotations.reproducedFrom]);
     if (Number.isInteger(origin) && origin > 0) model.reproducedFrom = origin;
-    if (spec) model.spec = spec;
-    if (error) model.specError = error;
+    defineLazySpec(model, record);
     if (hpa?.spec) {
       const metric = hpa.spec.metrics?.[0];
       model.autoscaling = {

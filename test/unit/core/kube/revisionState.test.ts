@@ -8,7 +8,7 @@ const spec: RevisionSpec = { apiVersion: 'serve-revisions/v1', kind: 'Revision',
 
 function objects(revision: number, options: { running?: boolean; ready?: number; pods?: V1Pod[] } = {}) {
   const rendered = renderRevision(spec, { namespace: 'ml', revision, recordUid: `uid-${revision}`, createdAt: '2026-11-28T09:00:00Z' });
-  const record: V1ConfigMap = { ...rendered.record, metadata: { ...rendered.record.metadata, uid: `uid-${revision}` } };
+  const record: V1ConfigMap = { ...rendered.record, metadata: { ...rendered.record.metadata, uid: `uid-${revision}`, creationTimestamp: new Date('2026-11-28T09:00:00Z') } };
   const deployment: V1Deployment | undefined = options.running ? { ...rendered.deployment, status: { readyReplicas: options.ready ?? 0, replicas: 2 } } : undefined;
   return { record, deployment, service: rendered.service, stable: rendered.stableService, pods: options.pods ?? [] };
 }
@@ -72,7 +72,8 @@ describe('revision state', () => {
     ]);
     assert.equal(model[0]?.endpoint, 'iris.ml.svc:3000');
     assert.equal(model[0]?.revisions[0]?.message, 'v1');
-    assert.equal(model[0]?.revisions[0]?.createdAt, '2026-11-28T09:00:00Z');
+    assert.equal(model[0]?.revisions[0]?.createdAt, '2026-11-28T09:00:00.000Z');
+    assert.equal(model[0]?.revisions[0]?.spec?.image, 'ghcr.io/acme/iris:1.0.0', 'the stored spec is read on demand');
   });
 
   it('shows a record whose spec cannot be read instead of hiding it', () => {
