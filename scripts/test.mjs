@@ -141,7 +141,8 @@ try {
   }
   if (steps.includes('e2e')) {
     log('end-to-end tests (code-server + Chromium)');
-    const envArgs = Object.entries({ ...clusterEnv, SERVE_REVISIONS_CLUSTER_DIR: clusterDir }).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
+    const grep = process.env.SERVE_REVISIONS_E2E_GREP ? { SERVE_REVISIONS_E2E_GREP: process.env.SERVE_REVISIONS_E2E_GREP } : {};
+    const envArgs = Object.entries({ ...clusterEnv, SERVE_REVISIONS_CLUSTER_DIR: clusterDir, ...grep }).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
     const { code, tail } = await run(node24(), ['scripts/e2e.mjs', ...envArgs]);
     const counts = countMocha(tail);
     passed += counts.passing;
