@@ -130,7 +130,7 @@ describe('fuzz: generated and mutated specs', function () {
           for (const fix of quickFixesFor(parsed, d)) for (const e of fix.edits) assertInside(text, e.range, `quick fix "${fix.title}"`);
         }
         const lines = text.split('\n');
-        for (let k = 0; k < 3; k++) {
+        for (let k = 0; k < 2; k++) {
           const line = Math.floor(rnd() * lines.length);
           const position = { line, character: Math.floor(rnd() * ((lines[line]?.length ?? 0) + 1)) };
           const completion = completeSpec(text, position, { cluster: () => ['a', 'b'], defaultNamespace: 'demo' });
