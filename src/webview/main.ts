@@ -171,9 +171,7 @@ function selectField<T extends string>(path: string, label: string, choices: [T,
 function checkField(path: string, label: string, get: () => boolean, set: (f: FormState, v: boolean) => void, help?: (string | number)[]): TemplateResult {
   const problems = problemsAt(path);
   return html`<div class="field check" data-path=${path}>
-    <vscode-checkbox id=${idFor(path)} label=${label} .checked=${get()} @change=${(event: Event) => change(path, (f) => set(f, (event.target as HTMLInputElement).checked))}
-      >${label}</vscode-checkbox
-    >
+    <vscode-checkbox id=${idFor(path)} label=${label} .checked=${get()} @change=${(event: Event) => change(path, (f) => set(f, (event.target as HTMLInputElement).checked))}></vscode-checkbox>
     ${problemList(path, problems)}
     ${help ? html`<div class="help">${helpFor(help)}</div>` : nothing}
   </div>`;

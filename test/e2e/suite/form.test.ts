@@ -1,0 +1,232 @@
+// The revision form in a real VS Code against the local control plane: a person opens it from the
+// Command Palette, fills it (types, picks, adds an env var and a volume), sees the inline error for
+// memory "8GB", fixes it, and creates and launches the revision, which then runs in the cluster.
+// Screenshots of the form in a light and a dark theme land in the e2e artifacts folder.
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Kube } from '../../../src/core/kube/loadKube';
+import type { RevisionClient } from '../../../src/kube/index';
+import * as driver from './driver';
+
+const extensionId = 'serve-revisions.serve-revisions';
+const repo = join(__dirname, '../../../..');
+const namespace = 'demo';
+const service = `form-e2e-${Date.now().toString(36)}`;
+
+/** An input inside one of the form's fields (vscode-elements render the real input in a shadow root). */
+const input = (id: string, tag: 'vscode-textfield' | 'vscode-textarea' = 'vscode-textfield') => `${tag}#${id} ${tag === 'vscode-textfield' ? 'input' : 'textarea'}`;
+const inFrames = { inFrames: true, timeoutMs: 15_000 } as const;
+
+async function fill(id: string, value: string, tag: 'vscode-textfield' | 'vscode-textarea' = 'vscode-textfield'): Promise<void> {
+  await driver.click(input(id, tag), inFrames);
+  await driver.press('Control+a', input(id, tag), inFrames);
+  await driver.press('Backspace', input(id, tag), inFrames);
+  await driver.type(value, input(id, tag), inFrames);
+}
+
+/** Picks an option of a vscode-single-select by its visible text, with the mouse, as a person does. */
+async function pick(id: string, optionText: string): Promise<void> {
+  await driver.click(`vscode-single-select#${id}`, inFrames);
+  await driver.click(`vscode-single-select#${id} li.option:has-text("${optionText}")`, inFrames);
+  await driver.frameWaitForSelector(`vscode-single-select#${id} .select-face:has-text("${optionText}")`, { timeoutMs: 5_000 });
+}
+
+async function setTheme(theme: string, bodyClass: string): Promise<void> {
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+  // The webview's body carries the theme kind once VS Code has pushed the new colours into it.
+  await driver.frameWaitForSelector(`body.${bodyClass} #form-title`, { timeoutMs: 15_000 });
+}
+
+describe('The revision form', function () {
+  let client: RevisionClient;
+
+  before(async () => {
+    assert.ok(process.env['KUBECONFIG'], 'KUBECONFIG is not set in the extension host: run through npm test or scripts/e2e.mjs --env KUBECONFIG=…');
+    await vscode.extensions.getExtension(extensionId)?.activate();
+    // A computed path: esbuild leaves the require alone, so the test uses the built kube bundle.
+    const kube = require(join(repo, 'dist', 'kube.js')) as Kube;
+    client = kube.RevisionClient.connect({ kubeconfig: process.env['KUBECONFIG'] ?? '', namespace });
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    const services = await client.listServices(namespace).catch(() => []);
+    for (const r of services.find((s) => s.name === service)?.revisions ?? []) await client.delete({ service, revision: r.revision, namespace }).catch(() => undefined);
+  });
+
+  it('opens from the Command Palette as a blank form with help from the schema', async () => {
+    await driver.press('F1');
+    await driver.waitForSelector('.quick-input-widget .quick-input-box input');
+    await driver.type('Serve Revisions: New Revision in Form');
+    await driver.waitForSelector('.quick-input-list .monaco-list-row.focused:has-text("New Revision in Form")');
+    await driver.press('Enter');
+    await driver.waitForSelector('.quick-input-list .monaco-list-row.focused:has-text("Blank form")', { timeoutMs: 15_000 });
+    await driver.press('Enter');
+    await driver.frameWaitForSelector('#form-title:has-text("New revision")', { timeoutMs: 20_000 });
+    const help = await driver.text('[data-path="resources.memory"] .help', inFrames);
+    assert.match(help ?? '', /8GB is not a Kubernetes quantity/);
+    for (const section of ['Metadata', 'Deployment', 'Advanced', 'Storage & identity', 'Health']) {
+      await driver.frameWaitForSelector(`vscode-collapsible[title="${section}"]`, { timeoutMs: 5_000 });
+    }
+  });
+
+  it('shows the inline error for memory "8GB" as the user types, and clears it once fixed', async () => {
+    await fill('f-service', service);
+    await fill('f-namespace', namespace);
+    await fill('f-message', 'Created from the form by the end-to-end test', 'vscode-textarea');
+    await fill('f-image', 'ghcr.io/acme-ml/iris-classifier:2.0.1');
+    await fill('f-resources-memory', '8GB');
+    const problem = await driver.waitFor(
+      async () => {
+        const t = await driver.text('[data-path="resources.memory"] .problems', { inFrames: true, timeoutMs: 5_000 });
+        return t?.includes('8Gi') ? t : undefined;
+      },
+      { message: 'the inline error beside Memory', timeoutMs: 15_000 },
+    );
+    assert.match(problem, /resources\.memory/);
+    await driver.frameWaitForSelector('vscode-textfield#f-resources-memory[invalid]', { timeoutMs: 5_000 });
+    await driver.screenshot('form-memory-error');
+    await fill('f-resources-memory', '512Mi');
+    await driver.frameWaitForSelector('[data-path="resources.memory"] vscode-textfield:not([invalid])', { timeoutMs: 10_000 });
+    await fill('f-resources-cpu', '250m');
+  });
+
+  it('adds an environment variable and a volume, picking their sources', async () => {
+    await driver.click('vscode-button#add-env', inFrames);
+    await fill('f-env-0-name', 'MODEL_NAME');
+    await fill('f-env-0-value', 'iris');
+    await driver.click('vscode-button#add-env', inFrames);
+    await fill('f-env-1-name', 'LOG_LEVEL');
+    await pick('f-env-1-source', 'ConfigMap key');
+    await fill('f-env-1-configMapKeyRef-name', 'iris-settings');
+    await fill('f-env-1-configMapKeyRef-key', 'log_level');
+    await driver.click('vscode-checkbox#f-env-1-configMapKeyRef-optional', inFrames);
+
+    await driver.click('vscode-button#add-volume', inFrames);
+    await fill('f-volumes-0-name', 'cache');
+    await fill('f-volumes-0-mountPath', '/cache');
+    await pick('f-volumes-0-source', 'emptyDir (scratch)');
+    await fill('f-volumes-0-emptyDir-sizeLimit', '1Gi');
+    await fill('f-healthCheck-path', '/readyz');
+    // No field shows a problem now.
+    const invalid = await driver.text('vscode-textfield[invalid]', { inFrames: true, timeoutMs: 1_000 }).then(
+      () => true,
+      () => false,
+    );
+    assert.equal(invalid, false, 'a field is still marked invalid');
+  });
+
+  it('looks right in a light and a dark theme', async () => {
+    // Clicking the title scrolls the top of the form into view for the screenshots.
+    await driver.click('#form-title', inFrames);
+    await setTheme('Default Light Modern', 'vscode-light');
+    await driver.screenshot('form-light');
+    await setTheme('Default Dark Modern', 'vscode-dark');
+    await driver.screenshot('form-dark');
+  });
+
+  it('shows why a create failed and keeps every value typed', async function () {
+    this.timeout(60_000);
+    await fill('f-namespace', 'no-such-namespace');
+    await driver.click('vscode-button#create', inFrames);
+    const banner = await driver.waitFor(
+      async () => {
+        const t = await driver.text('#form-banner.error', { inFrames: true, timeoutMs: 5_000 });
+        return t && t.length > 0 ? t : undefined;
+      },
+      { message: 'the error banner after a failed create', timeoutMs: 30_000 },
+    );
+    assert.match(banner, /no-such-namespace/);
+    await driver.screenshot('form-create-failed');
+    // The values stay: only the namespace is changed back; the create below stores all the rest.
+    await fill('f-namespace', namespace);
+  });
+
+  it('creates and launches the revision, which then runs in the cluster', async function () {
+    this.timeout(120_000);
+    await driver.click('vscode-button#create-launch', inFrames);
+    const revision = await driver.waitFor(
+      async () => {
+        const services = await client.listServices(namespace);
+        return services.find((s) => s.name === service)?.revisions[0];
+      },
+      { message: `a revision of "${service}" in namespace ${namespace}`, timeoutMs: 30_000, intervalMs: 500 },
+    );
+    assert.equal(revision.revision, 1);
+    assert.equal(revision.message, 'Created from the form by the end-to-end test');
+    const spec = revision.spec;
+    assert.ok(spec, 'the stored revision has a readable spec');
+    assert.equal(spec.resources?.memory, '512Mi');
+    assert.deepEqual(spec.env, [
+      { name: 'MODEL_NAME', value: 'iris' },
+      { name: 'LOG_LEVEL', configMapKeyRef: { name: 'iris-settings', key: 'log_level', optional: true } },
+    ]);
+    assert.deepEqual(spec.volumes, [{ name: 'cache', mountPath: '/cache', emptyDir: { sizeLimit: '1Gi' } }]);
+    const running = await driver.waitFor(
+      async () => {
+        const r = await client.getRevision({ service, revision: 1, namespace });
+        return r.state.kind === 'running' ? r : undefined;
+      },
+      { message: `revision 1 of "${service}" running`, timeoutMs: 60_000, intervalMs: 500 },
+    );
+    assert.equal(running.state.kind, 'running');
+    // The form closes once the revision is created.
+    await driver.waitFor(() => !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview)), {
+      message: 'the form to close after creating',
+      timeoutMs: 15_000,
+    });
+  });
+});
+
+describe('The revision form for reproducing', function () {
+  const service = `form-repro-${Date.now().toString(36)}`;
+  let client: RevisionClient;
+
+  before(async () => {
+    await vscode.extensions.getExtension(extensionId)?.activate();
+    const kube = require(join(repo, 'dist', 'kube.js')) as Kube;
+    client = kube.RevisionClient.connect({ kubeconfig: process.env['KUBECONFIG'] ?? '', namespace });
+    await client.create({ apiVersion: 'serve-revisions/v1', kind: 'Revision', service, namespace, message: 'The original', image: 'busybox:1.36', resources: { cpu: '100m', memory: '64Mi' }, ports: [{ name: 'http', containerPort: 8080 }] });
+  });
+
+  after(async () => {
+    // Untitled documents are dirty: revert them so closing asks nothing.
+    for (const doc of vscode.workspace.textDocuments.filter((d) => d.isUntitled)) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+    for (const r of (await client.listServices(namespace)).find((s) => s.name === service)?.revisions ?? []) await client.delete({ service, revision: r.revision, namespace });
+  });
+
+  it('opens prefilled from the revision, keeps a typed draft while hidden, and opens it as YAML', async () => {
+    await vscode.commands.executeCommand('serveRevisions.reproduceInForm', { service, revision: 1, namespace });
+    await driver.frameWaitForSelector(`#form-title:has-text('Reproduce revision 1 of "${service}"')`, { timeoutMs: 20_000 });
+    await driver.frameWaitForSelector('[data-path="reproducedFrom"]:has-text("Reproduced from revision 1")', { timeoutMs: 5_000 });
+    await fill('f-message', 'Reproduced with more memory', 'vscode-textarea');
+    await fill('f-resources-memory', '128Mi');
+
+    // Hide the panel behind another editor in the same group, then come back to it.
+    const other = await vscode.workspace.openTextDocument({ content: 'hides the form' });
+    await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.Active });
+    await driver.waitFor(() => !vscode.window.tabGroups.activeTabGroup.activeTab?.label.startsWith('Reproduce'), { message: 'the form hidden' });
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview);
+    assert.ok(tab, 'the form tab is still open');
+    await driver.click(`.tabs-container .tab:has-text("Reproduce ${service}")`);
+    // Without retainContextWhenHidden the webview was destroyed while hidden: what it shows now
+    // comes from its saved state, which the YAML below proves holds the typed values.
+    await driver.frameWaitForSelector('vscode-textfield#f-resources-memory', { timeoutMs: 20_000 });
+
+    const before = new Set(vscode.workspace.textDocuments);
+    await driver.click('vscode-button#open-yaml', inFrames);
+    const yaml = await driver.waitFor(() => vscode.workspace.textDocuments.find((d) => !before.has(d) && d.languageId === 'revision-yaml'), { message: 'the spec opened as YAML', timeoutMs: 15_000 });
+    const text = yaml.getText();
+    assert.match(text, /^reproducedFrom: 1$/m);
+    assert.match(text, /^message: Reproduced with more memory$/m);
+    assert.match(text, /^ {2}memory: 128Mi$/m);
+
+    // Cancel closes the form.
+    await driver.click('vscode-button#cancel', inFrames);
+    await driver.waitFor(() => !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview)), { message: 'the form to close on Cancel' });
+  });
+});
