@@ -15,7 +15,7 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 }
 
 describe('serve-revisions CLI against the local control plane', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let namespace: string;
   beforeEach(async () => {
     namespace = await freshNamespace('cli');

@@ -39,7 +39,7 @@ export async function deleteNamespace(name: string): Promise<void> {
   await adminCore().deleteNamespace({ name }).catch(() => undefined);
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
+export async function waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 120_000, intervalMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

@@ -33,7 +33,7 @@ async function stateOf(client: RevisionClient, service: string, revision: number
 }
 
 describe('revision actions against the local control plane', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let namespace: string;
   let client: RevisionClient;
 
