@@ -196,4 +196,24 @@ describe('YAML language support for revision specs', function () {
       await vscode.workspace.fs.delete(plain, { useTrash: false });
     }
   });
+
+  it('with plainYamlSpecs "diagnose", keeps a plain YAML spec as yaml and still checks it', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const settings = vscode.workspace.getConfiguration('serveRevisions');
+    await settings.update('yaml.plainYamlSpecs', 'diagnose', vscode.ConfigurationTarget.Global);
+    const plain = vscode.Uri.file(join(folder.uri.fsPath, 'language-e2e-diagnose.yaml'));
+    writeFileSync(plain.fsPath, '# a spec in a plain YAML file\napiVersion: serve-revisions/v1\nkind: Revision\nservice: Bad_Name\n');
+    try {
+      const opened = await vscode.workspace.openTextDocument(plain);
+      const found = await driver.waitFor(() => vscode.languages.getDiagnostics(plain).find((d) => d.source === 'Serve Revisions' && d.code === 'service-name'), { message: 'the service-name diagnostic in a plain YAML file' });
+      assert.equal(opened.languageId, 'yaml');
+      assert.equal(opened.getText(found.range), 'Bad_Name');
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', plain, new vscode.Position(3, 2));
+      assert.ok(hovers.some((h) => h.contents.some((c) => (typeof c === 'string' ? c : c.value).includes('Name of the service'))), 'hover in a plain YAML spec');
+    } finally {
+      await settings.update('yaml.plainYamlSpecs', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.fs.delete(plain, { useTrash: false });
+    }
+  });
 });
