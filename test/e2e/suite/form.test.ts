@@ -124,6 +124,8 @@ describe('The revision form', function () {
     await driver.screenshot('form-light');
     await setTheme('Default Dark Modern', 'vscode-dark');
     await driver.screenshot('form-dark');
+    await setTheme('Default High Contrast', 'vscode-high-contrast');
+    await driver.screenshot('form-high-contrast');
   });
 
   it('shows why a create failed and keeps every value typed', async function () {
@@ -176,6 +178,18 @@ describe('The revision form', function () {
       message: 'the form to close after creating',
       timeoutMs: 15_000,
     });
+  });
+});
+
+describe('The revision form from the Revisions view', function () {
+  it('opens from the + in the view title bar', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.serveRevisions');
+    await driver.click('.part.sidebar .title-actions .action-label[aria-label^="New Revision in Form"]');
+    await driver.waitForSelector('.quick-input-list .monaco-list-row.focused:has-text("Blank form")', { timeoutMs: 15_000 });
+    await driver.press('Enter');
+    await driver.frameWaitForSelector('#form-title:has-text("New revision")', { timeoutMs: 20_000 });
+    await driver.click('vscode-button#cancel', inFrames);
+    await driver.waitFor(() => !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview)), { message: 'the form to close on Cancel' });
   });
 });
 
