@@ -90,6 +90,9 @@ describe('the target of a form command', () => {
     assert.deepEqual(formTargetOf({ name: 'iris', namespace: 'demo', revisions: [] }), { service: 'iris', namespace: 'demo' });
     assert.deepEqual(formTargetOf({ contextValue: 'revision running', revision: { service: 'iris', revision: 2, namespace: 'demo' } }), { service: 'iris', revision: 2, namespace: 'demo' });
     assert.deepEqual(formTargetOf({ contextValue: 'service', model: { name: 'llama', revisions: [] } }), { service: 'llama' });
+    // The Revisions tree's nodes: ServiceNode and RevisionNode hold their model in `model`.
+    assert.deepEqual(formTargetOf({ model: { name: 'iris', namespace: 'demo', revisions: [{ service: 'iris', revision: 1 }] } }), { service: 'iris', namespace: 'demo' });
+    assert.deepEqual(formTargetOf({ model: { service: 'iris', revision: 4, namespace: 'demo', state: { kind: 'running' } } }), { service: 'iris', revision: 4, namespace: 'demo' });
     assert.deepEqual(formTargetOf({ revision: 0, service: 'iris' }), { service: 'iris' });
   });
 });
