@@ -21,6 +21,11 @@ bin="$("$here/build.sh" | tail -n 1)"
 if [[ -d "$cluster_run/pids" ]]; then
   "$here/stop.sh" >/dev/null
 fi
+# Wipe only a folder that is empty or was a state folder before (it has the `bin` file), so
+# a mistyped SERVE_REVISIONS_CLUSTER_DIR cannot delete someone's files.
+if [[ -d "$cluster_run" && -n "$(ls -A "$cluster_run")" && ! -f "$cluster_run/bin" ]]; then
+  die "$cluster_run is not empty and is not a cluster state folder; refusing to wipe it"
+fi
 rm -rf "$cluster_run"
 mkdir -p "$cluster_run"/{pki,cmd,pids,logs,etcd}
 chmod 700 "$cluster_run"
