@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { stringify } from 'yaml';
 import { guardFormMessage, parseSavedOrigin } from '../../core/form/formMessages';
@@ -13,8 +12,9 @@ import { CommandIds, LanguageId, ViewIds } from '../ids';
 /** The tree's reveal command, called after a create when the tree registers it. */
 const RevealRevisionCommand = 'serveRevisions.revealRevision';
 
+/** 128 random bits; Web Crypto is loaded on first use, keeping node:crypto out of activation. */
 function nonce(): string {
-  return randomBytes(16).toString('base64url');
+  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
 }
 
 /** A fresh spec with the values a new service usually starts from. */
