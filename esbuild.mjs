@@ -46,6 +46,13 @@ const builds = [
   },
   {
     ...node,
+    // yaml, the schema validator and the language/form logic; loaded on first use (src/core/loadEngine.ts).
+    entryPoints: { engine: 'src/engine/index.ts' },
+    outdir: 'dist',
+    minify: production,
+  },
+  {
+    ...node,
     // @kubernetes/client-node and everything over it; loaded on first use (src/core/kube/loadKube.ts).
     entryPoints: { kube: 'src/kube/index.ts' },
     outdir: 'dist',

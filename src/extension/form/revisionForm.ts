@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { stringify } from 'yaml';
-import { guardFormMessage, parseSavedOrigin } from '../../core/form/formMessages';
 import { formTargetOf, type FormTarget } from '../../core/form/formTarget';
+import { loadEngine } from '../../core/loadEngine';
 import type { RevisionSpec } from '../../core/spec/revisionSpec';
 import { RevisionFormViewType, type FormOrigin, type HostToWebview } from '../../shared/formProtocol';
 import type { ClusterSession } from '../common/clusterSession';
@@ -107,7 +106,7 @@ class RevisionFormPanel {
   }
 
   private async receive(raw: unknown): Promise<void> {
-    const guarded = guardFormMessage(raw);
+    const guarded = loadEngine().guardFormMessage(raw);
     if (!guarded.ok) {
       this.logger.warn(`Revision form: refused a message from the webview: ${guarded.reason}`);
       if (guarded.requestId !== undefined) {
@@ -126,7 +125,7 @@ class RevisionFormPanel {
         this.panel.dispose();
         return;
       case 'openYaml': {
-        const doc = await vscode.workspace.openTextDocument({ language: LanguageId, content: stringify(message.spec, { lineWidth: 0 }) });
+        const doc = await vscode.workspace.openTextDocument({ language: LanguageId, content: loadEngine().stringifyYaml(message.spec, { lineWidth: 0 }) });
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
         this.post({ type: 'result', requestId: message.requestId, ok: true, message: 'Opened the spec as YAML beside the form.' });
         return;
@@ -233,7 +232,7 @@ export function registerRevisionForm(context: vscode.ExtensionContext, session: 
     vscode.window.registerWebviewPanelSerializer(RevisionFormViewType, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         // The webview restores its own draft from this state; the host only needs the origin.
-        const origin = parseSavedOrigin(state) ?? { kind: 'blank' };
+        const origin = loadEngine().parseSavedOrigin(state) ?? { kind: 'blank' };
         new RevisionFormPanel(panel, context.extensionUri, session, logger, blankSpec(origin.service), origin);
       },
     }),

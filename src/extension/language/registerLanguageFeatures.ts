@@ -1,12 +1,9 @@
 import * as vscode from 'vscode';
 import { loadKube } from '../../core/kube/loadKube';
-import { clusterDiagnostics, referencedNames } from '../../core/language/clusterChecks';
-import { completeSpec, declaredNamespace, type SpecCompletion } from '../../core/language/completion';
-import { hoverSpec } from '../../core/language/hover';
-import { quickFixesFor } from '../../core/language/quickFixes';
-import { codeLensLine, declaresRevisionSpec, renderedObjectsYaml, specValue } from '../../core/language/specActions';
+import type { SpecCompletion } from '../../core/language/completion';
+import { loadEngine } from '../../core/loadEngine';
 import type { RevisionSpec } from '../../core/spec/revisionSpec';
-import { diagnoseParsedSpec, parseSpecText, type ParsedSpec, type Range, type SpecDiagnostic } from '../../core/spec/specDocument';
+import type { ParsedSpec, Range, SpecDiagnostic } from '../../core/spec/specDocument';
 import type { DryRunResult } from '../../kube/index';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
@@ -33,7 +30,7 @@ function clusterChecksEnabled(): boolean {
 /** A revision spec our features act on: our language, or (in "diagnose" mode) a plain YAML file declaring the apiVersion. */
 function isSpecDocument(doc: vscode.TextDocument): boolean {
   if (doc.languageId === LanguageId) return true;
-  return doc.languageId === 'yaml' && plainYamlMode() === 'diagnose' && declaresRevisionSpec(doc.getText());
+  return doc.languageId === 'yaml' && plainYamlMode() === 'diagnose' && loadEngine().declaresRevisionSpec(doc.getText());
 }
 
 const toRange = (r: Range): vscode.Range => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
@@ -72,7 +69,7 @@ class ParseCache {
     const key = doc.uri.toString();
     const hit = this.entries.get(key);
     if (hit && hit.version === doc.version) return hit.parsed;
-    const parsed = parseSpecText(doc.getText());
+    const parsed = loadEngine().parseSpecText(doc.getText());
     this.entries.set(key, { version: doc.version, parsed });
     return parsed;
   }
@@ -110,21 +107,21 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, sessi
     }
     const version = doc.version;
     const parsed = parses.get(doc);
-    let found = diagnoseParsedSpec(parsed);
+    let found = loadEngine().diagnoseParsedSpec(parsed);
     // In a plain YAML file the YAML extension (when installed) reports syntax errors itself.
     if (doc.languageId === 'yaml' && vscode.extensions.getExtension('redhat.vscode-yaml')) found = found.filter((d) => !d.code.startsWith('yaml-') && d.code !== 'multiple-documents');
     diagnostics.set(doc.uri, found.map(toDiagnostic));
-    const spec = specValue(parsed);
+    const spec = loadEngine().specValue(parsed);
     if (!spec || !clusterChecksEnabled()) return;
     try {
       const client = tryClient();
       if (!client) return;
       const namespace = typeof spec.namespace === 'string' && spec.namespace !== '' ? spec.namespace : (session.target.namespace ?? client.namespace);
-      const facts = await lookups.facts(namespace, referencedNames(spec), { gpu: (spec.resources?.gpu?.count ?? 0) > 0, customMetrics: spec.autoscaling?.metric === 'gpu' }, DiagnosticsClusterWaitMs);
+      const facts = await lookups.facts(namespace, loadEngine().referencedNames(spec), { gpu: (spec.resources?.gpu?.count ?? 0) > 0, customMetrics: spec.autoscaling?.metric === 'gpu' }, DiagnosticsClusterWaitMs);
       const gpu = vscode.workspace.getConfiguration('serveRevisions').get<string>('gpuResourceName');
       if (gpu) facts.defaultGpuResourceName = gpu;
       if (doc.isClosed || doc.version !== version) return;
-      const cluster = clusterDiagnostics(parsed, facts);
+      const cluster = loadEngine().clusterDiagnostics(parsed, facts);
       if (cluster.length > 0) diagnostics.set(doc.uri, [...found, ...cluster].map(toDiagnostic));
     } catch (error) {
       logger.debug(`Cluster checks of ${doc.uri.fsPath} skipped: ${error instanceof Error ? error.message : String(error)}`);
@@ -144,7 +141,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, sessi
   };
 
   const adoptPlainYaml = (doc: vscode.TextDocument): void => {
-    if (doc.languageId === 'yaml' && plainYamlMode() === 'switchLanguage' && declaresRevisionSpec(doc.getText())) {
+    if (doc.languageId === 'yaml' && plainYamlMode() === 'switchLanguage' && loadEngine().declaresRevisionSpec(doc.getText())) {
       logger.info(`${doc.uri.fsPath || doc.uri.toString()} declares apiVersion serve-revisions/v1: treating it as a revision spec (setting serveRevisions.yaml.plainYamlSpecs).`);
       void vscode.languages.setTextDocumentLanguage(doc, LanguageId);
       return;
@@ -185,11 +182,11 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, sessi
           const text = doc.getText();
           const namespace = defaultNamespace();
           const options = { cluster: (l: Parameters<ClusterLookups['peek']>[0]) => lookups.peek(l), ...(namespace ? { defaultNamespace: namespace } : {}) };
-          let result = completeSpec(text, position, options);
+          let result = loadEngine().completeSpec(text, position, options);
           if (result.pending.length > 0) {
             await Promise.all(result.pending.map((l) => lookups.wait(l, CompletionClusterWaitMs)));
             if (token.isCancellationRequested) return undefined;
-            result = completeSpec(text, position, options);
+            result = loadEngine().completeSpec(text, position, options);
           }
           return result.items.map(toCompletionItem);
         },
@@ -199,7 +196,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, sessi
     vscode.languages.registerHoverProvider(selector, {
       provideHover(doc, position) {
         if (!isSpecDocument(doc)) return undefined;
-        const hover = hoverSpec(parses.get(doc), position);
+        const hover = loadEngine().hoverSpec(parses.get(doc), position);
         return hover ? new vscode.Hover(new vscode.MarkdownString(hover.markdown), toRange(hover.range)) : undefined;
       },
     }),
@@ -211,12 +208,12 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, sessi
           const ours = actionContext.diagnostics.filter((d) => d.source === Source);
           if (ours.length === 0) return undefined;
           const parsed = parses.get(doc);
-          const all = diagnoseParsedSpec(parsed);
+          const all = loadEngine().diagnoseParsedSpec(parsed);
           const actions: vscode.CodeAction[] = [];
           for (const shown of ours) {
             const spec = all.find((d) => d.code === shown.code && toRange(d.range).isEqual(shown.range)) ?? all.find((d) => d.code === shown.code && toRange(d.range).intersection(range));
             if (!spec) continue;
-            for (const fix of quickFixesFor(parsed, spec)) {
+            for (const fix of loadEngine().quickFixesFor(parsed, spec)) {
               const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
               action.diagnostics = [shown];
               action.isPreferred = fix.preferred;
@@ -234,7 +231,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, sessi
     vscode.languages.registerCodeLensProvider(selector, {
       provideCodeLenses(doc) {
         if (!isSpecDocument(doc)) return [];
-        const line = codeLensLine(doc.getText());
+        const line = loadEngine().codeLensLine(doc.getText());
         const range = new vscode.Range(line, 0, line, 0);
         return [
           new vscode.CodeLens(range, { title: 'Create revision', command: CommandIds.createRevisionFromSpec, arguments: [doc.uri] }),
@@ -251,13 +248,13 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, sessi
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!doc) throw new Error(`Could not ${action}: no revision spec is open. Open a *.revision.yaml file and try again.`);
     const parsed = parses.get(doc);
-    const errors = diagnoseParsedSpec(parsed).filter((d) => d.severity === 'error');
+    const errors = loadEngine().diagnoseParsedSpec(parsed).filter((d) => d.severity === 'error');
     const name = vscode.workspace.asRelativePath(doc.uri);
     if (errors.length > 0) {
       const list = errors.slice(0, 3).map((e) => `line ${e.range.start.line + 1}: ${e.message}`).join('; ');
       throw new Error(`Could not ${action} from ${name}: the spec has ${errors.length} error${errors.length === 1 ? '' : 's'} (${list}${errors.length > 3 ? '; …' : ''}). Fix them (see the Problems panel) and try again.`);
     }
-    const spec = specValue(parsed);
+    const spec = loadEngine().specValue(parsed);
     if (!spec) throw new Error(`Could not ${action} from ${name}: it does not hold a revision spec.`);
     return { spec, doc };
   };
@@ -304,9 +301,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, sessi
     ),
     registerCommand(logger, CommandIds.showRenderedObjects, async (uri?: vscode.Uri) => {
       const { spec, doc } = await specOf(uri, 'render the objects');
-      const namespace = spec.namespace ?? declaredNamespace(doc.getText()) ?? defaultNamespace() ?? 'default';
+      const namespace = spec.namespace ?? loadEngine().declaredNamespace(doc.getText()) ?? defaultNamespace() ?? 'default';
       const gpu = vscode.workspace.getConfiguration('serveRevisions').get<string>('gpuResourceName');
-      const rendered = await vscode.workspace.openTextDocument({ language: 'yaml', content: renderedObjectsYaml(spec, namespace, undefined, gpu) });
+      const rendered = await vscode.workspace.openTextDocument({ language: 'yaml', content: loadEngine().renderedObjectsYaml(spec, namespace, undefined, gpu) });
       await vscode.window.showTextDocument(rendered, { viewColumn: vscode.ViewColumn.Beside, preview: true });
       return rendered;
     }),

@@ -1,0 +1,16 @@
+/**
+ * Loads the spec engine bundle (dist/engine.js) on first use, like loadKube: bundles sit side by
+ * side in dist/, so it is found next to the caller's own file.
+ */
+import { join } from 'node:path';
+import type * as EngineModule from '../engine/index';
+
+export type Engine = typeof EngineModule;
+
+let loaded: Engine | undefined;
+
+export function loadEngine(): Engine {
+  // A runtime require of a computed path: esbuild leaves it alone, so engine.js stays its own bundle.
+  loaded ??= require(join(__dirname, 'engine.js')) as Engine;
+  return loaded;
+}
