@@ -13,6 +13,21 @@ export const CommandIds = {
   createAndLaunchFromSpec: 'serveRevisions.createAndLaunchFromSpec',
   dryRunSpec: 'serveRevisions.dryRunSpec',
   showRenderedObjects: 'serveRevisions.showRenderedObjects',
+  start: 'serveRevisions.start',
+  stop: 'serveRevisions.stop',
+  scale: 'serveRevisions.scale',
+  reproduce: 'serveRevisions.reproduce',
+  delete: 'serveRevisions.delete',
+  refresh: 'serveRevisions.refresh',
+  switchContext: 'serveRevisions.switchContext',
+  switchNamespace: 'serveRevisions.switchNamespace',
+  copyEndpoint: 'serveRevisions.copyEndpoint',
+  openSpec: 'serveRevisions.openSpec',
+  createRevision: 'serveRevisions.createRevision',
+  loadMore: 'serveRevisions.loadMore',
 } as const;
+
+/** URI scheme of the read-only documents that show a revision's stored recipe. */
+export const StoredSpecScheme = 'serve-revisions-spec';
 
 export const LanguageId = 'revision-yaml';

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// Seeds a namespace with demo services whose revisions are in different states, through the
+// project's own CLI (dist/cli.js), so the tree has something real to show:
+//   iris        #1 stopped, #2 running (2 replicas), #3 failed (image tag :fail-pull), #4 autoscaled 1–4
+//   llama-chat  #1 running on the GPU node
+//
+//   node scripts/seed-demo.mjs --kubeconfig FILE [-n demo]
+//
+// Run under Node 24 (the Kubernetes client needs ≥ 22.19). Build first (`node esbuild.mjs`).
+// Exits non-zero, naming the failed step, when a create fails.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { kubeconfig: { type: 'string' }, namespace: { type: 'string', short: 'n', default: 'demo' } } });
+
+const base = (service, message, image, extra = '') =>
+  [
+    'apiVersion: serve-revisions/v1',
+    'kind: Revision',
+    `service: ${service}`,
+    `message: ${JSON.stringify(message)}`,
+    `image: ${image}`,
+    'resources:',
+    '  cpu: "500m"',
+    '  memory: 1Gi',
+    extra,
+    'ports:',
+    '  - name: http',
+    '    containerPort: 3000',
+    '    protocol: http',
+    '',
+  ]
+    .filter((l) => l !== '')
+    .join('\n') + '\n';
+
+/** In creation order: the number each gets is its position per service. */
+export const demoRevisions = [
+  { spec: base('iris', 'First BentoML classifier', 'ghcr.io/example/iris-bentoml:1.0.0'), launch: false },
+  { spec: base('iris', 'Retrained on the full dataset', 'ghcr.io/example/iris-bentoml:1.1.0'), launch: true, replicas: 2 },
+  { spec: base('iris', 'Try the new base image', 'ghcr.io/example/iris-bentoml:fail-pull'), launch: true },
+  { spec: `${base('iris', 'Autoscale on CPU', 'ghcr.io/example/iris-bentoml:1.1.0')}autoscaling:\n  minReplicas: 1\n  maxReplicas: 4\n  metric: cpu\n  target: 70\n`, launch: true },
+  { spec: base('llama-chat', 'Llama chat on one A100', 'vllm/vllm-openai:v0.6.3', '  gpu:\n    count: 1'), launch: true },
+];
+
+function cli(args) {
+  const kube = values.kubeconfig ? ['--kubeconfig', values.kubeconfig] : [];
+  const result = spawnSync(process.execPath, [join(root, 'dist/cli.js'), ...args, ...kube, '-n', values.namespace], { encoding: 'utf8' });
+  if (result.status !== 0) {
+    console.error(`seed-demo: \`serve-revisions ${args.join(' ')}\` failed (exit ${result.status}):\n${result.stderr || result.stdout}`);
+    process.exit(1);
+  }
+  return result.stdout;
+}
+
+const listed = JSON.parse(cli(['list', '-o', 'json']));
+if (Array.isArray(listed) ? listed.length > 0 : (listed.services ?? []).length > 0) {
+  console.log(`seed-demo: namespace "${values.namespace}" already has services; leaving it as it is.`);
+  process.exit(0);
+}
+const dir = mkdtempSync(join(tmpdir(), 'serve-revisions-seed-'));
+try {
+  demoRevisions.forEach(({ spec, launch, replicas }, i) => {
+    const file = join(dir, `seed-${i}.revision.yaml`);
+    writeFileSync(file, spec);
+    const out = cli(['create', file, ...(launch ? ['--launch'] : [])]);
+    if (replicas) {
+      const number = /revision (\d+)/.exec(out)?.[1];
+      const service = /^service: (\S+)/m.exec(spec)?.[1];
+      if (number && service) cli(['scale', service, number, '--replicas', String(replicas)]);
+    }
+  });
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`seed-demo: namespace "${values.namespace}" seeded: iris #1 stopped, #2 running ×2, #3 failing (:fail-pull), #4 autoscaled; llama-chat #1 on a GPU.`);

@@ -1,0 +1,102 @@
+/**
+ * How a revision reads in the tree: label, description, context-value tokens and detail lines.
+ * Pure (no `vscode`), so plain-Node unit tests pin what a person sees and what menus match.
+ */
+import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
+
+/** `3 minutes`, `2 hours`, `5 days`: the age a person reads at a glance. */
+export function formatAge(createdAt: string | undefined, now = Date.now()): string {
+  if (!createdAt) return '';
+  const ms = now - Date.parse(createdAt);
+  if (!Number.isFinite(ms)) return '';
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h`;
+  return `${Math.floor(h / 24)}d`;
+}
+
+/** The state word(s) shown first in the description: `running 2/2`, `failed: ImagePullBackOff`. */
+export function stateText(revision: RevisionModel): string {
+  const state = revision.state;
+  switch (state.kind) {
+    case 'stopped':
+      return 'stopped';
+    case 'stopping':
+      return 'stopping';
+    case 'running':
+      return `running ${state.ready}/${state.desired}`;
+    case 'starting':
+      return `starting ${state.ready}/${state.desired}${state.reason ? ` (${state.reason})` : ''}`;
+    case 'failed':
+      return `failed: ${state.reason}`;
+  }
+}
+
+export function revisionLabel(revision: RevisionModel): string {
+  return `#${revision.revision} ${revision.message}`.trim();
+}
+
+export function revisionDescription(revision: RevisionModel, now = Date.now()): string {
+  return [stateText(revision), revision.image, formatAge(revision.createdAt, now)].filter((p) => p !== '').join(' · ');
+}
+
+/**
+ * Space-separated tokens matched by package.json menus (`viewItem =~ /\brunning\b/`):
+ * `revision <state>` plus `scalable` (a workload exists), `autoscaled`, `hasEndpoint`.
+ */
+export function revisionContextValue(revision: RevisionModel): string {
+  const tokens = ['revision', revision.state.kind];
+  if (revision.state.kind !== 'stopped' && revision.state.kind !== 'stopping') tokens.push('scalable');
+  if (revision.autoscaling) tokens.push('autoscaled');
+  if (revision.endpoint) tokens.push('hasEndpoint');
+  return tokens.join(' ');
+}
+
+export function serviceContextValue(service: ServiceModel): string {
+  return service.endpoint ? 'service hasEndpoint' : 'service';
+}
+
+export function serviceDescription(service: ServiceModel): string {
+  const running = service.revisions.filter((r) => r.state.kind === 'running').length;
+  const count = `${service.revisions.length} revision${service.revisions.length === 1 ? '' : 's'}`;
+  return running > 0 ? `${count} · ${running} running` : count;
+}
+
+export interface DetailLine {
+  /** Stable per revision: the tree item's id suffix. */
+  key: string;
+  label: string;
+  description: string;
+  contextValue?: string;
+}
+
+/** The children of a revision: replicas, pods, endpoint, autoscaling, resources. */
+export function revisionDetails(revision: RevisionModel): DetailLine[] {
+  const lines: DetailLine[] = [];
+  const s = revision.state;
+  if (s.kind === 'running' || s.kind === 'starting' || s.kind === 'failed') lines.push({ key: 'replicas', label: 'Replicas', description: `${s.ready} ready of ${s.desired}` });
+  else lines.push({ key: 'replicas', label: 'Replicas', description: s.kind === 'stopping' ? 'stopping' : 'none (stopped)' });
+  if (s.kind === 'failed') lines.push({ key: 'failure', label: 'Failure', description: `${s.reason}: ${s.message}` });
+  for (const pod of revision.pods) {
+    lines.push({ key: `pod:${pod.name}`, label: `Pod ${pod.name}`, description: [pod.phase, pod.ready ? 'ready' : 'not ready', pod.reason, pod.node ? `on ${pod.node}` : undefined].filter(Boolean).join(' · ') });
+  }
+  if (revision.endpoint) lines.push({ key: 'endpoint', label: 'Endpoint', description: revision.endpoint, contextValue: 'detail endpoint hasEndpoint' });
+  if (revision.autoscaling) {
+    const a = revision.autoscaling;
+    lines.push({ key: 'autoscaling', label: 'Autoscaling', description: `${a.minReplicas}–${a.maxReplicas} replicas on ${a.metric}${a.current !== undefined ? `, ${a.current} now` : ''}` });
+  } else if (revision.spec?.autoscaling) {
+    const a = revision.spec.autoscaling;
+    lines.push({ key: 'autoscaling', label: 'Autoscaling', description: `${a.minReplicas}–${a.maxReplicas} replicas on ${a.metric} (when started)` });
+  }
+  const r = revision.spec?.resources;
+  if (r) {
+    const parts = [r.cpu !== undefined ? `cpu ${r.cpu}` : undefined, r.memory !== undefined ? `memory ${r.memory}` : undefined, r.gpu ? `${r.gpu.count} × ${r.gpu.resourceName ?? 'gpu'}${r.gpu.product ? ` (${r.gpu.product})` : ''}` : undefined].filter(Boolean);
+    if (parts.length > 0) lines.push({ key: 'resources', label: 'Resources', description: parts.join(', ') });
+  }
+  if (revision.reproducedFrom) lines.push({ key: 'origin', label: 'Reproduced from', description: `#${revision.reproducedFrom}` });
+  if (revision.specError) lines.push({ key: 'specError', label: 'Stored spec unreadable', description: revision.specError });
+  return lines;
+}

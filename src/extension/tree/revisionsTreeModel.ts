@@ -1,0 +1,180 @@
+import * as vscode from 'vscode';
+import { KubeActionError } from '../../core/kube/kubeErrors';
+import type { ServiceModel } from '../../core/kube/revisionState';
+import type { NamespaceWatcher } from '../../kube/index';
+import type { ClusterSession } from '../common/clusterSession';
+import type { Logger } from '../common/logger';
+
+/**
+ * What the view can show; also the `serveRevisions.state` context key its welcome content
+ * switches on. `error` carries the sentence to show and what kind of failure it was.
+ */
+export type TreeState =
+  | { kind: 'idle' }
+  | { kind: 'loading' }
+  | { kind: 'noKubeconfig'; message: string }
+  | { kind: 'error'; message: string; errorKind: string }
+  | { kind: 'noServices' }
+  | { kind: 'ready' };
+
+/** Changes arriving within this window are applied together: one redraw per burst of watch events. */
+const CoalesceMs = 40;
+
+/**
+ * The data behind the Revisions view, apart from the view: one NamespaceWatcher for the chosen
+ * context and namespace (one list, then watch events — never a re-list), its snapshot grouped
+ * into services, and events naming which service changed so the view redraws only that one.
+ */
+export class RevisionsTreeModel implements vscode.Disposable {
+  private watcher: NamespaceWatcher | undefined;
+  private generation = 0;
+  private servicesByName = new Map<string, ServiceModel>();
+  private sorted: ServiceModel[] = [];
+  private pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private current: TreeState = { kind: 'idle' };
+  private started: Promise<void> | undefined;
+  private watchProblem: string | undefined;
+
+  private readonly stateChanged = new vscode.EventEmitter<TreeState>();
+  /** The set of services (or the state) changed: redraw from the root. */
+  readonly onDidChangeState = this.stateChanged.event;
+  private readonly servicesChanged = new vscode.EventEmitter<string[]>();
+  /** These services' revisions changed: redraw only them. */
+  readonly onDidChangeServices = this.servicesChanged.event;
+  private readonly problemChanged = new vscode.EventEmitter<string | undefined>();
+  /** The watch broke and is retrying (a message), or is healthy again (undefined). */
+  readonly onDidChangeWatchProblem = this.problemChanged.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly session: ClusterSession,
+    private readonly logger: Logger,
+  ) {
+    this.subscription = session.onDidChangeTarget(() => void this.restart());
+  }
+
+  get state(): TreeState {
+    return this.current;
+  }
+
+  get problem(): string | undefined {
+    return this.watchProblem;
+  }
+
+  /** Services sorted by name, newest revision first; empty until loaded. */
+  get services(): readonly ServiceModel[] {
+    return this.sorted;
+  }
+
+  service(name: string): ServiceModel | undefined {
+    return this.servicesByName.get(name);
+  }
+
+  /** `context "dev", namespace "ml"` once connected. */
+  get where(): { context: string; namespace: string } | undefined {
+    try {
+      const client = this.session.getClient();
+      return { context: client.contextName, namespace: client.namespace };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Starts watching on first call; later calls wait for the same start. */
+  ensureStarted(): Promise<void> {
+    this.started ??= this.load();
+    return this.started;
+  }
+
+  /** Drops the watch and the connection, then lists and watches afresh (the refresh command). */
+  async restart(): Promise<void> {
+    await this.stopWatcher();
+    this.started = this.load();
+    return this.started;
+  }
+
+  private setState(state: TreeState): void {
+    this.current = state;
+    void vscode.commands.executeCommand('setContext', 'serveRevisions.state', state.kind);
+    this.stateChanged.fire(state);
+  }
+
+  private async load(): Promise<void> {
+    const generation = ++this.generation;
+    this.setState({ kind: 'loading' });
+    let watcher: NamespaceWatcher;
+    try {
+      const client = this.session.getClient();
+      watcher = client.watch();
+      await watcher.start();
+    } catch (error) {
+      if (generation !== this.generation) return;
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error(message, error);
+      const noConfig = error instanceof KubeActionError && /kubeconfig|No Kubernetes context/i.test(message) && error.status === undefined && error.kind === 'other';
+      this.servicesByName.clear();
+      this.sorted = [];
+      this.setState(noConfig ? { kind: 'noKubeconfig', message } : { kind: 'error', message, errorKind: error instanceof KubeActionError ? error.kind : 'other' });
+      return;
+    }
+    if (generation !== this.generation) {
+      void watcher.stop();
+      return;
+    }
+    this.watcher = watcher;
+    watcher.onChange((change) => {
+      this.pending.add(change.service);
+      this.timer ??= setTimeout(() => this.flush(), CoalesceMs);
+    });
+    watcher.onStatus((status) => {
+      const problem = status.kind === 'error' ? `${status.message} Retrying in ${Math.ceil(status.retryInMs / 1000)} s.` : undefined;
+      if (problem === this.watchProblem) return;
+      this.watchProblem = problem;
+      this.problemChanged.fire(problem);
+    });
+    this.pending.clear();
+    this.rebuild();
+    this.setState(this.sorted.length > 0 ? { kind: 'ready' } : { kind: 'noServices' });
+  }
+
+  private rebuild(): void {
+    const services = this.watcher?.services() ?? [];
+    this.sorted = services;
+    this.servicesByName = new Map(services.map((s) => [s.name, s]));
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    if (!this.watcher) return;
+    const changed = [...this.pending];
+    this.pending.clear();
+    const before = new Set(this.servicesByName.keys());
+    this.rebuild();
+    const after = new Set(this.servicesByName.keys());
+    const setChanged = before.size !== after.size || [...after].some((name) => !before.has(name));
+    if (setChanged) {
+      this.setState(this.sorted.length > 0 ? { kind: 'ready' } : { kind: 'noServices' });
+    } else {
+      this.servicesChanged.fire(changed.filter((name) => after.has(name)));
+    }
+  }
+
+  private async stopWatcher(): Promise<void> {
+    this.generation++;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const watcher = this.watcher;
+    this.watcher = undefined;
+    this.watchProblem = undefined;
+    if (watcher) await watcher.stop().catch((error: unknown) => this.logger.warn(`Stopping the watch failed: ${String(error)}`));
+  }
+
+  dispose(): void {
+    void this.stopWatcher();
+    this.subscription.dispose();
+    this.stateChanged.dispose();
+    this.servicesChanged.dispose();
+    this.problemChanged.dispose();
+  }
+}

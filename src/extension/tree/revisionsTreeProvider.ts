@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import { CommandIds } from '../ids';
+import type { RevisionsTreeModel } from './revisionsTreeModel';
+import { ContextNode, LoadMoreNode, MessageNode, ServiceNode, type TreeNode } from './treeNodes';
+
+/** Services shown before a "Load more" node: a flat list of thousands is unusable. */
+export const ServicePageSize = 200;
+
+/**
+ * Adapts RevisionsTreeModel to the view: root = the context/namespace node, then services (one
+ * page at a time), then revisions newest first. Service nodes are kept per name so a change
+ * redraws only that service (onDidChangeTreeData(node)), never the whole tree.
+ */
+export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly nodes = new Map<string, ServiceNode>();
+  private shown = ServicePageSize;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly model: RevisionsTreeModel) {
+    this.subscriptions = [
+      model.onDidChangeState(() => {
+        this.nodes.clear();
+        this.changed.fire(undefined);
+      }),
+      model.onDidChangeServices((names) => {
+        for (const name of names) {
+          const node = this.nodes.get(name);
+          const service = this.model.service(name);
+          if (node && service) {
+            node.model = service;
+            this.changed.fire(node);
+          }
+        }
+      }),
+      model.onDidChangeWatchProblem(() => this.changed.fire(undefined)),
+    ];
+  }
+
+  loadMore(): void {
+    this.shown += ServicePageSize;
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(element: TreeNode): vscode.TreeItem {
+    return element.getTreeItem();
+  }
+
+  async getChildren(element?: TreeNode): Promise<TreeNode[]> {
+    if (element) return element.getChildren();
+    await this.model.ensureStarted();
+    const state = this.model.state;
+    const where = this.model.where;
+    const head: TreeNode[] = where ? [new ContextNode(where.context, where.namespace)] : [];
+    switch (state.kind) {
+      case 'idle':
+      case 'loading':
+        return [new MessageNode('loading', 'Loading services…', new vscode.ThemeIcon('loading~spin'))];
+      case 'noKubeconfig':
+        // The welcome content says what to do; an empty tree lets it show.
+        return [];
+      case 'noServices':
+        return [];
+      case 'error': {
+        const next: vscode.Command =
+          state.errorKind === 'forbidden'
+            ? { command: CommandIds.switchNamespace, title: 'Switch Namespace' }
+            : { command: CommandIds.refresh, title: 'Retry' };
+        return [
+          ...head,
+          new MessageNode('error', state.message, new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')), state.message, next, 'error'),
+          new MessageNode('retry', 'Retry', new vscode.ThemeIcon('refresh'), 'List and watch the namespace again', { command: CommandIds.refresh, title: 'Retry' }),
+          new MessageNode('pickContext', 'Switch context…', new vscode.ThemeIcon('cloud'), 'Use another context of your kubeconfig', { command: CommandIds.switchContext, title: 'Switch Context' }),
+          new MessageNode('pickNamespace', 'Switch namespace…', new vscode.ThemeIcon('symbol-namespace'), 'Use another namespace', { command: CommandIds.switchNamespace, title: 'Switch Namespace' }),
+        ];
+      }
+      case 'ready': {
+        const services = this.model.services;
+        const page = services.slice(0, this.shown).map((s) => {
+          let node = this.nodes.get(s.name);
+          if (node) node.model = s;
+          else {
+            node = new ServiceNode(s);
+            this.nodes.set(s.name, node);
+          }
+          return node;
+        });
+        const problem = this.model.problem;
+        const warning = problem ? [new MessageNode('watchProblem', `Not live: ${problem}`, new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')), problem, { command: CommandIds.refresh, title: 'Retry' })] : [];
+        const more = services.length > this.shown ? [new LoadMoreNode(services.length - this.shown)] : [];
+        return [...head, ...warning, ...page, ...more];
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,168 @@
+import * as vscode from 'vscode';
+import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
+import { CommandIds } from '../ids';
+import { revisionContextValue, revisionDescription, revisionDetails, revisionLabel, serviceContextValue, serviceDescription, stateText, type DetailLine } from './revisionPresentation';
+
+/** Every node of the Revisions view: it makes its own TreeItem and, lazily, its children. */
+export abstract class TreeNode {
+  abstract getTreeItem(): vscode.TreeItem;
+  getChildren(): TreeNode[] | Promise<TreeNode[]> {
+    return [];
+  }
+}
+
+export class ContextNode extends TreeNode {
+  constructor(
+    readonly context: string,
+    readonly namespace: string,
+  ) {
+    super();
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(`${this.context}`, vscode.TreeItemCollapsibleState.None);
+    item.id = 'context';
+    item.description = `namespace ${this.namespace}`;
+    item.iconPath = new vscode.ThemeIcon('cloud');
+    item.contextValue = 'context';
+    item.tooltip = `Context "${this.context}", namespace "${this.namespace}". Click to switch the namespace; the kubeconfig is never changed.`;
+    item.command = { command: CommandIds.switchNamespace, title: 'Switch Namespace' };
+    return item;
+  }
+}
+
+/** A failure or a hint, with the next step as its click action. */
+export class MessageNode extends TreeNode {
+  constructor(
+    readonly id: string,
+    readonly label: string,
+    readonly icon: vscode.ThemeIcon,
+    readonly tooltip?: string,
+    readonly command?: vscode.Command,
+    readonly contextValue = 'message',
+  ) {
+    super();
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = this.icon;
+    item.contextValue = this.contextValue;
+    if (this.tooltip) item.tooltip = this.tooltip;
+    if (this.command) item.command = this.command;
+    return item;
+  }
+}
+
+export class ServiceNode extends TreeNode {
+  constructor(public model: ServiceModel) {
+    super();
+  }
+
+  get name(): string {
+    return this.model.name;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.model.name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `service:${this.model.name}`;
+    item.description = serviceDescription(this.model);
+    item.iconPath = new vscode.ThemeIcon('server-process');
+    item.contextValue = serviceContextValue(this.model);
+    item.tooltip = `Service "${this.model.name}" in namespace "${this.model.namespace}"${this.model.endpoint ? `\nStable endpoint: ${this.model.endpoint}` : ''}`;
+    return item;
+  }
+
+  override getChildren(): TreeNode[] {
+    return this.model.revisions.map((r) => new RevisionNode(r));
+  }
+}
+
+function stateIcon(revision: RevisionModel): vscode.ThemeIcon {
+  switch (revision.state.kind) {
+    case 'running':
+      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+    case 'starting':
+      return new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('charts.yellow'));
+    case 'stopping':
+      return new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('disabledForeground'));
+    case 'failed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    case 'stopped':
+      return new vscode.ThemeIcon('circle-outline', new vscode.ThemeColor('disabledForeground'));
+  }
+}
+
+function tooltip(revision: RevisionModel): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${revision.service} #${revision.revision}** — `);
+  md.appendText(revision.message);
+  md.appendMarkdown('\n\n');
+  md.appendText(`State: ${stateText(revision)}`);
+  if (revision.state.kind === 'failed') md.appendText(`\n${revision.state.message}`);
+  md.appendMarkdown('\n\n');
+  md.appendText(`Image: ${revision.image}`);
+  for (const line of revisionDetails(revision).filter((l) => l.key !== 'failure')) {
+    md.appendMarkdown('\n\n');
+    md.appendText(`${line.label}: ${line.description}`);
+  }
+  if (revision.createdAt) {
+    md.appendMarkdown('\n\n');
+    md.appendText(`Created ${revision.createdAt}${revision.createdBy ? ` by ${revision.createdBy}` : ''}`);
+  }
+  return md;
+}
+
+export class RevisionNode extends TreeNode {
+  constructor(readonly model: RevisionModel) {
+    super();
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(revisionLabel(this.model), vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `revision:${this.model.service}:${this.model.revision}`;
+    item.description = revisionDescription(this.model);
+    item.iconPath = stateIcon(this.model);
+    item.contextValue = revisionContextValue(this.model);
+    item.tooltip = tooltip(this.model);
+    return item;
+  }
+
+  override getChildren(): TreeNode[] {
+    return revisionDetails(this.model).map((line) => new DetailNode(this.model, line));
+  }
+}
+
+export class DetailNode extends TreeNode {
+  constructor(
+    readonly revision: RevisionModel,
+    readonly line: DetailLine,
+  ) {
+    super();
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.line.label, vscode.TreeItemCollapsibleState.None);
+    item.id = `detail:${this.revision.service}:${this.revision.revision}:${this.line.key}`;
+    item.description = this.line.description;
+    item.tooltip = `${this.line.label}: ${this.line.description}`;
+    if (this.line.contextValue) item.contextValue = this.line.contextValue;
+    return item;
+  }
+}
+
+export class LoadMoreNode extends TreeNode {
+  constructor(readonly remaining: number) {
+    super();
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(`Load more… (${this.remaining} more services)`, vscode.TreeItemCollapsibleState.None);
+    item.id = 'loadMore';
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.contextValue = 'loadMore';
+    item.command = { command: CommandIds.loadMore, title: 'Load More' };
+    return item;
+  }
+}

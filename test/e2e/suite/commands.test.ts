@@ -1,0 +1,121 @@
+// Every revision command, run through VS Code's command API with a tree node as the context
+// menu passes it, changes the local cluster as expected, and the tree shows it without a refresh.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { RevisionClient } from '../../../src/kube/index';
+import type { RevisionsViewTestApi } from '../../../src/extension/tree/registerRevisionsView';
+import * as driver from './driver';
+import { adminClient, extensionApi, freshNamespace, revisionNode, shownRevisions, spec, waitForShown } from './tree.fixture';
+
+describe('Revision commands', () => {
+  let api: RevisionsViewTestApi;
+  let admin: RevisionClient;
+  let namespace: string;
+  const run = async (command: string, service: string, n: number, ...rest: unknown[]): Promise<unknown> =>
+    vscode.commands.executeCommand(`serveRevisions.${command}`, await revisionNode(api, service, n), ...rest);
+
+  before(async () => {
+    api = await extensionApi();
+    namespace = await freshNamespace(adminClient('default'), 'commands-e2e');
+    admin = adminClient(namespace);
+    await admin.create(spec('iris', 'First', 'ghcr.io/example/iris:1.0.0'), { launch: false });
+    await admin.create(spec('iris', 'Second', 'ghcr.io/example/iris:1.1.0'), { launch: true });
+    await admin.create(spec('iris', 'Autoscaled', 'ghcr.io/example/iris:1.1.0', { autoscaling: { minReplicas: 1, maxReplicas: 3, metric: 'cpu', target: 70 } }), { launch: true });
+    await vscode.commands.executeCommand('serveRevisions.switchNamespace', namespace);
+    await waitForShown(api, 'iris', 3, /^(running|starting)/);
+  });
+
+  after(async () => {
+    await admin.core.deleteNamespace({ name: namespace }).catch(() => undefined);
+  });
+
+  it('Start runs a stopped revision', async () => {
+    await waitForShown(api, 'iris', 1, /^stopped/);
+    await run('start', 'iris', 1);
+    assert.equal((await admin.getRevision({ service: 'iris', revision: 1 })).state.kind === 'stopped', false);
+    await waitForShown(api, 'iris', 1, /^running 1\/1/);
+  });
+
+  it('Scale sets the replicas of a running revision', async () => {
+    await run('scale', 'iris', 1, { replicas: 2 });
+    const deployment = await admin.apps.readNamespacedDeployment({ name: 'iris-r1', namespace });
+    assert.equal(deployment.spec?.replicas, 2);
+    await waitForShown(api, 'iris', 1, /^running 2\/2/);
+  });
+
+  it('Scale changes min/max of an autoscaled revision', async () => {
+    const shown = await waitForShown(api, 'iris', 3, /./);
+    assert.match(shown.contextValue, /\bautoscaled\b/);
+    await run('scale', 'iris', 3, { minReplicas: 2, maxReplicas: 5 });
+    const hpa = await admin.autoscaling.readNamespacedHorizontalPodAutoscaler({ name: 'iris-r3', namespace });
+    assert.equal(hpa.spec?.minReplicas, 2);
+    assert.equal(hpa.spec?.maxReplicas, 5);
+    await driver.waitFor(async () => (await api.revisionsModel.service('iris'))?.revisions.find((r) => r.revision === 3)?.autoscaling?.maxReplicas === 5, { message: 'the tree model to show max 5' });
+  });
+
+  it('Copy Endpoint puts the running revision\'s address on the clipboard', async () => {
+    await driver.waitFor(async () => (await shownRevisions(api, 'iris'))?.get(2)?.contextValue.includes('hasEndpoint'), { message: 'revision 2 with an endpoint' });
+    const endpoint = await run('copyEndpoint', 'iris', 2);
+    assert.match(String(endpoint), new RegExp(`^iris-r2\\.${namespace}\\.svc:\\d+$`));
+    assert.equal(await vscode.env.clipboard.readText(), endpoint);
+  });
+
+  it('Open Stored Spec shows the recipe read-only as revision YAML', async () => {
+    const uri = String(await run('openSpec', 'iris', 2));
+    const doc = await driver.waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri), { message: 'the stored spec document' });
+    assert.equal(doc.languageId, 'revision-yaml');
+    assert.match(doc.getText(), /^service: iris$/m);
+    assert.match(doc.getText(), /^message: Second$/m);
+    assert.equal(doc.uri.scheme, 'serve-revisions-spec');
+    // Nothing can write it back: the scheme has content, no file system.
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(doc.uri, new TextEncoder().encode('x'))));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Reproduce opens the draft with the same settings, recording where it came from', async () => {
+    await run('reproduce', 'iris', 2);
+    const editor = await driver.waitFor(() => {
+      const e = vscode.window.activeTextEditor;
+      return e?.document.isUntitled && /reproducedFrom: 2/.test(e.document.getText()) ? e : undefined;
+    }, { message: 'the reproduce draft' });
+    assert.equal(editor.document.languageId, 'revision-yaml');
+    assert.match(editor.document.getText(), /image: ghcr\.io\/example\/iris:1\.1\.0/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('Create Revision opens a new spec for the service', async () => {
+    const roots = await api.revisionsTree.getChildren();
+    const service = roots.find((n) => (n as { model?: { name?: string; revisions?: unknown } }).model?.revisions && (n as unknown as { model: { name: string } }).model.name === 'iris');
+    await vscode.commands.executeCommand('serveRevisions.createRevision', service);
+    const editor = await driver.waitFor(() => {
+      const e = vscode.window.activeTextEditor;
+      return e?.document.isUntitled && /^service: iris$/m.test(e.document.getText()) ? e : undefined;
+    }, { message: 'a new spec for iris' });
+    assert.match(editor.document.getText(), /^kind: Revision$/m);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('Stop removes the workload but keeps the recipe', async () => {
+    await run('stop', 'iris', 2);
+    assert.equal((await admin.getRevision({ service: 'iris', revision: 2 })).state.kind, 'stopped');
+    await waitForShown(api, 'iris', 2, /^stopped/);
+  });
+
+  it('Delete removes the revision after confirmation', async () => {
+    await run('delete', 'iris', 2, { confirmed: true });
+    await assert.rejects(admin.readRecord({ service: 'iris', revision: 2 }), /not found|does not exist/i);
+    await driver.waitFor(async () => (await shownRevisions(api, 'iris'))?.has(2) === false, { message: 'revision 2 gone from the tree' });
+  });
+
+  it('Refresh and Switch Context keep showing the same namespace', async () => {
+    await vscode.commands.executeCommand('serveRevisions.refresh');
+    await waitForShown(api, 'iris', 1, /^running/);
+    const context = api.revisionsModel.where?.context;
+    assert.ok(context);
+    await vscode.commands.executeCommand('serveRevisions.switchContext', context);
+    // A context switch starts in the context's own namespace; come back to ours.
+    await vscode.commands.executeCommand('serveRevisions.switchNamespace', namespace);
+    await waitForShown(api, 'iris', 1, /^running/);
+    assert.equal(api.revisionsModel.where?.namespace, namespace);
+  });
+});

@@ -1,0 +1,90 @@
+// Shared by tree.test.ts and commands.test.ts: a fresh namespace seeded through the admin
+// kubeconfig with the real RevisionClient (the extension's own dist/kube.js), and readers of
+// what the Revisions view shows, taken from the same provider the view draws from.
+import * as vscode from 'vscode';
+import type { RevisionClient } from '../../../src/kube/index';
+import type { RevisionSpec } from '../../../src/core/spec/revisionSpec';
+import type { RevisionsViewTestApi } from '../../../src/extension/tree/registerRevisionsView';
+import type { RevisionModel, ServiceModel } from '../../../src/core/kube/revisionState';
+import type { TreeNode } from '../../../src/extension/tree/treeNodes';
+import { waitFor } from './driver';
+
+export const extensionId = 'serve-revisions.serve-revisions';
+
+export async function extensionApi(): Promise<RevisionsViewTestApi> {
+  const ext = vscode.extensions.getExtension<RevisionsViewTestApi>(extensionId);
+  if (!ext) throw new Error(`${extensionId} is not loaded`);
+  return ext.activate();
+}
+
+/** The admin client of the local control plane, from the extension's own Kubernetes bundle. */
+export function adminClient(namespace: string): RevisionClient {
+  const ext = vscode.extensions.getExtension(extensionId);
+  const kubeconfig = process.env.SERVE_REVISIONS_ADMIN_KUBECONFIG ?? process.env.KUBECONFIG;
+  if (!ext || !kubeconfig) throw new Error('SERVE_REVISIONS_ADMIN_KUBECONFIG is not set: run the suite through `npm test -- e2e`');
+  const kube = require(`${ext.extensionPath}/dist/kube.js`) as typeof import('../../../src/kube/index');
+  return kube.RevisionClient.connect({ kubeconfig, namespace });
+}
+
+export function spec(service: string, message: string, image: string, extra: Partial<RevisionSpec> = {}): RevisionSpec {
+  return {
+    apiVersion: 'serve-revisions/v1',
+    kind: 'Revision',
+    service,
+    message,
+    image,
+    resources: { cpu: '100m', memory: '128Mi' },
+    ports: [{ name: 'http', containerPort: 3000, protocol: 'http' }],
+    ...extra,
+  } as RevisionSpec;
+}
+
+/** A new namespace named after the test file, so suites never see each other's revisions. */
+export async function freshNamespace(client: RevisionClient, prefix: string): Promise<string> {
+  const name = `${prefix}-${Date.now().toString(36)}`;
+  await client.core.createNamespace({ body: { metadata: { name } } });
+  return name;
+}
+
+export interface ShownRevision {
+  label: string;
+  description: string;
+  contextValue: string;
+}
+
+/** What the view shows for a service: undefined until the service is there. */
+/** The tree node of revision `n` of `service`, as the view has it (to pass to commands like a context menu does). */
+export async function revisionNode(api: RevisionsViewTestApi, service: string, n: number): Promise<TreeNode> {
+  const roots: TreeNode[] = await api.revisionsTree.getChildren();
+  const node = roots.find((r) => (r as { model?: ServiceModel }).model?.name === service);
+  if (!node) throw new Error(`service "${service}" is not in the tree`);
+  const found = (await api.revisionsTree.getChildren(node)).find((c) => (c as { model?: RevisionModel }).model?.revision === n);
+  if (!found) throw new Error(`revision ${n} of "${service}" is not in the tree`);
+  return found;
+}
+
+export async function shownRevisions(api: RevisionsViewTestApi, service: string): Promise<Map<number, ShownRevision> | undefined> {
+  const roots: TreeNode[] = await api.revisionsTree.getChildren();
+  // Duck-typed: this bundle has its own copies of the node classes, so instanceof cannot work.
+  const node = roots.find((n) => (n as { model?: ServiceModel }).model?.revisions !== undefined && (n as unknown as { model: ServiceModel }).model.name === service);
+  if (!node) return undefined;
+  const shown = new Map<number, ShownRevision>();
+  for (const child of await api.revisionsTree.getChildren(node)) {
+    const model = (child as { model?: RevisionModel }).model;
+    if (typeof model?.revision !== 'number') continue;
+    const item = api.revisionsTree.getTreeItem(child);
+    shown.set(model.revision, { label: String(item.label), description: String(item.description), contextValue: item.contextValue ?? '' });
+  }
+  return shown;
+}
+
+/** Waits until revision `n` of `service` is shown with a description matching `pattern`. */
+export function waitForShown(api: RevisionsViewTestApi, service: string, n: number, pattern: RegExp, timeoutMs = 15_000): Promise<ShownRevision> {
+  return waitFor(
+    async () => {
+      const r = (await shownRevisions(api, service))?.get(n);
+      return r && pattern.test(r.description) ? r : undefined;
+    },
+    { timeoutMs, message: `revision ${n} of "${service}" shown as ${pattern}` },
+  );
+}
