@@ -10,9 +10,10 @@ import { join, resolve } from 'node:path';
 
 import { readFileSync } from 'node:fs';
 
-// The bundle copies the module's own names (`import * as vscode`), so the stand-in lists the
-// API's top-level names, read from @types/vscode, and answers every deeper access with itself.
-const apiNames = [...readFileSync(join(process.cwd(), 'node_modules/@types/vscode/index.d.ts'), 'utf8').matchAll(/^\s*export (?:namespace|class|enum|const|function|interface|type) (\w+)/gm)].map((m) => m[1] as string);
+// The bundle copies the module's own names (`import * as vscode`), so the stand-in lists the API's
+// top-level runtime names (198: not interfaces, types or namespace members), read from @types/vscode,
+// and answers every deeper access with itself.
+const apiNames = [...readFileSync(join(process.cwd(), 'node_modules/@types/vscode/index.d.ts'), 'utf8').matchAll(/^\texport (?:namespace|class|enum|const|function|let) (\w+)/gm)].map((m) => m[1] as string);
 
 function noop(): unknown {
   return host;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { stringify } from 'yaml';
 import { RecordSpecKey } from '../../core/kube/labels';
 import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
+import { loadEngine } from '../../core/loadEngine';
 import { newRevisionSpecTemplate } from '../../core/spec/template';
 import type { RevisionClient } from '../../kube/index';
 import type { ClusterSession } from '../common/clusterSession';
@@ -52,7 +52,7 @@ async function ask(options: vscode.InputBoxOptions): Promise<string> {
  */
 export async function openReproduceDraft(client: RevisionClient, ref: { service: string; revision: number }): Promise<vscode.TextDocument> {
   const draft = await client.reproduceDraft(ref);
-  const content = `# Reproduce ${describe(ref)}: edit, then create it (CLI: serve-revisions create FILE).\n${stringify({ ...draft, message: `Reproduced from revision ${ref.revision}: ${draft.message}` }, { lineWidth: 0 })}`;
+  const content = `# Reproduce ${describe(ref)}: edit, then create it (CLI: serve-revisions create FILE).\n${loadEngine().stringifyYaml({ ...draft, message: `Reproduced from revision ${ref.revision}: ${draft.message}` }, { lineWidth: 0 })}`;
   const doc = await vscode.workspace.openTextDocument({ language: LanguageId, content });
   await vscode.window.showTextDocument(doc);
   return doc;
