@@ -23,9 +23,9 @@ export function registerRevisionsView(context: vscode.ExtensionContext, session:
   const view = vscode.window.createTreeView<TreeNode>(ViewIds.revisions, { treeDataProvider: provider, showCollapseAll: true });
   const describeTarget = (): void => {
     const where = model.where;
+    // Where we are, always visible; not view.message, which would hide the welcome content
+    // that explains "no services" and "no kubeconfig".
     view.description = where ? `${where.context} · ${where.namespace}` : undefined;
-    const state = model.state;
-    view.message = state.kind === 'noServices' && where ? `No services in namespace "${where.namespace}" of context "${where.context}".` : state.kind === 'noKubeconfig' ? state.message : undefined;
   };
   context.subscriptions.push(model, provider, view, model.onDidChangeState(describeTarget));
   registerRevisionCommands(context, session, logger, model, provider);

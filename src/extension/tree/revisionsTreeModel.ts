@@ -112,7 +112,8 @@ export class RevisionsTreeModel implements vscode.Disposable {
       if (generation !== this.generation) return;
       const message = error instanceof Error ? error.message : String(error);
       this.logger.error(message, error);
-      const noConfig = error instanceof KubeActionError && /kubeconfig|No Kubernetes context/i.test(message) && error.status === undefined && error.kind === 'other';
+      // Only "nothing to read" gets the no-kubeconfig welcome; a stale context choice is an error node offering another.
+      const noConfig = error instanceof KubeActionError && /^(Could not read the kubeconfig|No Kubernetes context is configured)/.test(message);
       this.servicesByName.clear();
       this.sorted = [];
       this.setState(noConfig ? { kind: 'noKubeconfig', message } : { kind: 'error', message, errorKind: error instanceof KubeActionError ? error.kind : 'other' });

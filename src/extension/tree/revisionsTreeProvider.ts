@@ -1,7 +1,19 @@
 import * as vscode from 'vscode';
+import type { ServiceModel } from '../../core/kube/revisionState';
 import { CommandIds } from '../ids';
+import { revisionContextValue, revisionDetails, revisionLabel, serviceContextValue, serviceDescription, stateText } from './revisionPresentation';
 import type { RevisionsTreeModel } from './revisionsTreeModel';
 import { ContextNode, LoadMoreNode, MessageNode, ServiceNode, type TreeNode } from './treeNodes';
+
+/** Everything the view draws for a service and its revisions (ages aside, which tick by themselves). */
+function appearance(service: ServiceModel): string {
+  return JSON.stringify([
+    serviceDescription(service),
+    serviceContextValue(service),
+    service.endpoint,
+    service.revisions.map((r) => [revisionLabel(r), stateText(r), r.image, revisionContextValue(r), revisionDetails(r)]),
+  ]);
+}
 
 /** Services shown before a "Load more" node: a flat list of thousands is unusable. */
 export const ServicePageSize = 200;
@@ -28,10 +40,12 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         for (const name of names) {
           const node = this.nodes.get(name);
           const service = this.model.service(name);
-          if (node && service) {
+          // Many watch events change nothing a person sees (a pod's resourceVersion, a status
+          // heartbeat): redrawing anyway would flicker and close an open context menu.
+          if (node && service && appearance(service) !== appearance(node.model)) {
             node.model = service;
             this.changed.fire(node);
-          }
+          } else if (node && service) node.model = service;
         }
       }),
       model.onDidChangeWatchProblem(() => this.changed.fire(undefined)),

@@ -3,6 +3,7 @@
 // within a second (watch, no refresh), and a person can right-click a revision, pick an
 // action, answer the prompt and see the state change.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { RevisionClient } from '../../../src/kube/index';
 import type { RevisionsViewTestApi } from '../../../src/extension/tree/registerRevisionsView';
@@ -71,13 +72,23 @@ describe('Revisions tree', () => {
     await driver.click('.monaco-menu .action-label:has-text("Start Revision")');
     await waitForShown(api, 'iris', 1, /^running 1\/1/);
     await driver.waitForSelector(`${row}:has-text("running 1/1")`);
+    // Wait until its endpoint is there too: a redraw while the menu is open would swallow the click.
+    await driver.waitFor(async () => (await shownRevisions(api, 'iris'))?.get(1)?.contextValue.includes('hasEndpoint'), { message: 'revision 1 with its endpoint' });
 
     await driver.rightClick(row);
     await driver.waitForSelector('.monaco-menu .action-label:has-text("Scale Revision")');
     assert.equal(await driver.count('.monaco-menu .action-label:has-text("Start Revision")'), 0, 'Start is offered on a running revision');
     await driver.click('.monaco-menu .action-label:has-text("Scale Revision")');
     const input = '.quick-input-widget .quick-input-box input';
-    await driver.waitForSelector(input);
+    // VS Code's menu sometimes drops a click that arrives right as it opens (the item stays
+    // highlighted); a person then presses Enter on it, and so do we.
+    await driver.waitForSelector(input, { timeoutMs: 3000 }).catch(async () => {
+      if ((await driver.count('.monaco-menu .action-label:has-text("Scale Revision")')) > 0) await driver.press('Enter');
+      await driver.waitForSelector(input).catch(async (error: unknown) => {
+        await driver.screenshot('tree-scale-prompt-missing');
+        throw error;
+      });
+    });
     await driver.press('Control+a', input);
     await driver.type('x', input);
     // Validated as typed: the prompt says what is wrong before Enter.
@@ -90,5 +101,68 @@ describe('Revisions tree', () => {
     const deployment = await admin.apps.readNamespacedDeployment({ name: 'iris-r1', namespace });
     assert.equal(deployment.spec?.replicas, 3);
     await driver.screenshot('tree-scaled');
+  });
+});
+
+describe('Revisions tree when the cluster says no', () => {
+  let api: RevisionsViewTestApi;
+  const settings = () => vscode.workspace.getConfiguration('serveRevisions');
+
+  before(async () => {
+    api = await extensionApi();
+    await vscode.commands.executeCommand('workbench.view.extension.serveRevisions');
+  });
+
+  /** The kubeconfig's current-context: the extension's own choice is per workspace and outlives a test. */
+  const currentContext = (file: string): string => /^current-context:\s*"?([^"\n]+)"?\s*$/m.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
+
+  afterEach(async () => {
+    await settings().update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('serveRevisions.switchContext', currentContext(process.env.SERVE_REVISIONS_ADMIN_KUBECONFIG ?? ''));
+  });
+
+  /** The labels of the root nodes, once the tree has left the loading state. */
+  const rootLabels = async (): Promise<string[]> => {
+    const roots = await api.revisionsTree.getChildren();
+    return roots.map((n) => String(api.revisionsTree.getTreeItem(n).label));
+  };
+
+  it('shows a forbidden namespace as an error node with the next steps, then recovers in an allowed one', async () => {
+    const viewer = process.env.SERVE_REVISIONS_VIEWER_KUBECONFIG;
+    assert.ok(viewer, 'SERVE_REVISIONS_VIEWER_KUBECONFIG is not set');
+    await settings().update('kubeconfig', viewer, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('serveRevisions.switchContext', currentContext(viewer));
+    await vscode.commands.executeCommand('serveRevisions.switchNamespace', 'default');
+    const labels = await driver.waitFor(async () => {
+      const l = await rootLabels();
+      return l.some((t) => /forbidden/.test(t)) ? l : undefined;
+    }, { message: 'a forbidden error node' });
+    assert.equal(api.revisionsModel.state.kind, 'error');
+    assert.match(labels.find((t) => /forbidden/.test(t)) ?? '', /namespace "default"/);
+    assert.ok(labels.includes('Retry') && labels.includes('Switch namespace…') && labels.includes('Switch context…'), `next steps missing in ${labels.join(' | ')}`);
+    await driver.waitForSelector('.part.sidebar .monaco-list-row:has-text("forbidden")');
+    await driver.screenshot('tree-forbidden');
+
+    // The viewer may read "demo": the same session recovers there.
+    await vscode.commands.executeCommand('serveRevisions.switchNamespace', 'demo');
+    await driver.waitFor(() => ['ready', 'noServices'].includes(api.revisionsModel.state.kind), { message: 'the tree to recover in namespace demo' });
+  });
+
+  it('shows an unreachable cluster as an error node offering a retry', async () => {
+    const admin = process.env.SERVE_REVISIONS_ADMIN_KUBECONFIG;
+    assert.ok(admin);
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const unreachable = join(mkdtempSync(join(tmpdir(), 'tree-e2e-')), 'unreachable.kubeconfig');
+    // Same credentials, a port nothing listens on.
+    writeFileSync(unreachable, readFileSync(admin, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:9'));
+    await settings().update('kubeconfig', unreachable, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('serveRevisions.refresh');
+    const labels = await driver.waitFor(async () => {
+      const l = await rootLabels();
+      return l.some((t) => /cannot reach the API server/.test(t)) ? l : undefined;
+    }, { message: 'an unreachable error node', timeoutMs: 30_000 });
+    assert.ok(labels.includes('Retry'));
   });
 });

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import type { RevisionModel } from '../../../../src/core/kube/revisionState';
+import { formatAge, revisionContextValue, revisionDescription, revisionDetails, revisionLabel } from '../../../../src/extension/tree/revisionPresentation';
+
+const now = Date.parse('2026-01-02T12:00:00Z');
+
+function revision(over: Partial<RevisionModel>): RevisionModel {
+  return { service: 'iris', namespace: 'demo', revision: 3, message: 'Retrained', image: 'ghcr.io/example/iris:1.1.0', recordUid: 'u', state: { kind: 'stopped' }, pods: [], createdAt: '2026-01-02T11:55:00Z', ...over };
+}
+
+// The menus in package.json match these tokens (`viewItem =~ /\b(stopped|failed)\b/` offers Start).
+const startOffered = (contextValue: string): boolean => /^revision\b/.test(contextValue) && /\b(stopped|failed)\b/.test(contextValue);
+const stopOffered = (contextValue: string): boolean => /^revision\b/.test(contextValue) && /\b(running|starting|failed)\b/.test(contextValue);
+
+describe('how a revision reads in the tree', () => {
+  it('labels with number and message, describes state · image · age', () => {
+    const r = revision({ state: { kind: 'running', ready: 2, desired: 2 } });
+    assert.equal(revisionLabel(r), '#3 Retrained');
+    assert.equal(revisionDescription(r, now), 'running 2/2 · ghcr.io/example/iris:1.1.0 · 5m');
+    assert.equal(revisionDescription(revision({ state: { kind: 'failed', reason: 'ImagePullBackOff', message: 'back-off', ready: 0, desired: 1 } }), now), 'failed: ImagePullBackOff · ghcr.io/example/iris:1.1.0 · 5m');
+  });
+
+  it('gives menu tokens so Start is never offered on a running revision', () => {
+    const stopped = revisionContextValue(revision({}));
+    const running = revisionContextValue(revision({ state: { kind: 'running', ready: 1, desired: 1 }, endpoint: 'iris-r3.demo.svc:3000', autoscaling: { minReplicas: 1, maxReplicas: 3, metric: 'cpu' } }));
+    const failed = revisionContextValue(revision({ state: { kind: 'failed', reason: 'CrashLoopBackOff', message: 'x', ready: 0, desired: 1 } }));
+    assert.equal(stopped, 'revision stopped');
+    assert.equal(running, 'revision running scalable autoscaled hasEndpoint');
+    assert.equal(failed, 'revision failed scalable');
+    assert.deepEqual([startOffered(stopped), startOffered(running), startOffered(failed)], [true, false, true]);
+    assert.deepEqual([stopOffered(stopped), stopOffered(running), stopOffered(failed)], [false, true, true]);
+  });
+
+  it('lists replicas, pods, endpoint, autoscaling and resources as details', () => {
+    const r = revision({
+      state: { kind: 'starting', ready: 0, desired: 1, reason: 'Pending' },
+      pods: [{ name: 'iris-r3-abc', phase: 'Pending', ready: false, node: 'kwok-gpu-0' }],
+      endpoint: 'iris-r3.demo.svc:3000',
+      autoscaling: { minReplicas: 1, maxReplicas: 4, metric: 'cpu', current: 1 },
+      spec: { resources: { cpu: '500m', memory: '1Gi', gpu: { count: 1 } } } as RevisionModel['spec'],
+    });
+    assert.deepEqual(
+      revisionDetails(r).map((d) => `${d.label}: ${d.description}`),
+      ['Replicas: 0 ready of 1', 'Pod iris-r3-abc: Pending · not ready · on kwok-gpu-0', 'Endpoint: iris-r3.demo.svc:3000', 'Autoscaling: 1–4 replicas on cpu, 1 now', 'Resources: cpu 500m, memory 1Gi, 1 × gpu'],
+    );
+  });
+
+  it('formats ages a person reads at a glance', () => {
+    assert.equal(formatAge('2026-01-02T11:59:30Z', now), '30s');
+    assert.equal(formatAge('2026-01-02T09:00:00Z', now), '3h');
+    assert.equal(formatAge('2025-12-20T12:00:00Z', now), '13d');
+    assert.equal(formatAge(undefined, now), '');
+  });
+});
