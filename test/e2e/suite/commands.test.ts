@@ -118,4 +118,16 @@ describe('Revision commands', () => {
     await waitForShown(api, 'iris', 1, /^running/);
     assert.equal(api.revisionsModel.where?.namespace, namespace);
   });
+  it('from the Command Palette, asks for the revision with a quick pick', async () => {
+    const done = vscode.commands.executeCommand('serveRevisions.stop');
+    await driver.waitForSelector('.quick-input-widget .quick-input-list .monaco-list-row:has-text("iris #1")');
+    // Only revisions that can be stopped are offered.
+    assert.equal(await driver.count('.quick-input-widget .quick-input-list .monaco-list-row:has-text("iris #2")'), 0);
+    await driver.type('iris #1', '.quick-input-widget .quick-input-box input');
+    await driver.waitForSelector('.quick-input-list .monaco-list-row.focused:has-text("iris #1")');
+    await driver.press('Enter', '.quick-input-widget .quick-input-box input');
+    await done;
+    assert.equal((await admin.getRevision({ service: 'iris', revision: 1 })).state.kind, 'stopped');
+    await waitForShown(api, 'iris', 1, /^stopped/);
+  });
 });
