@@ -243,17 +243,5 @@ export function buildNamespaceModel(namespace: string, objects: NamespaceObjects
   return result;
 }
 
-export function describeState(state: RevisionState): string {
-  switch (state.kind) {
-    case 'stopped':
-      return 'stopped';
-    case 'stopping':
-      return 'stopping';
-    case 'running':
-      return `running ${state.ready}/${state.desired}`;
-    case 'starting':
-      return `starting ${state.ready}/${state.desired}${state.reason ? ` (${state.reason})` : ''}`;
-    case 'failed':
-      return `failed: ${state.reason}`;
-  }
-}
+// Kept in a module of its own so the tree can word states without loading yaml at activation.
+export { describeState } from './describeState';

@@ -2,6 +2,7 @@
  * How a revision reads in the tree: label, description, context-value tokens and detail lines.
  * Pure (no `vscode`), so plain-Node unit tests pin what a person sees and what menus match.
  */
+import { describeState } from '../../core/kube/describeState';
 import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
 
 /** `3 minutes`, `2 hours`, `5 days`: the age a person reads at a glance. */
@@ -20,19 +21,7 @@ export function formatAge(createdAt: string | undefined, now = Date.now()): stri
 
 /** The state word(s) shown first in the description: `running 2/2`, `failed: ImagePullBackOff`. */
 export function stateText(revision: RevisionModel): string {
-  const state = revision.state;
-  switch (state.kind) {
-    case 'stopped':
-      return 'stopped';
-    case 'stopping':
-      return 'stopping';
-    case 'running':
-      return `running ${state.ready}/${state.desired}`;
-    case 'starting':
-      return `starting ${state.ready}/${state.desired}${state.reason ? ` (${state.reason})` : ''}`;
-    case 'failed':
-      return `failed: ${state.reason}`;
-  }
+  return describeState(revision.state);
 }
 
 export function revisionLabel(revision: RevisionModel): string {
