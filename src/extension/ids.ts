@@ -25,6 +25,7 @@ export const CommandIds = {
   openSpec: 'serveRevisions.openSpec',
   createRevision: 'serveRevisions.createRevision',
   loadMore: 'serveRevisions.loadMore',
+  revealRevision: 'serveRevisions.revealRevision',
 } as const;
 
 /** URI scheme of the read-only documents that show a revision's stored recipe. */

@@ -6,10 +6,8 @@ import { RevisionFormViewType, type FormOrigin, type HostToWebview } from '../..
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
 import { registerCommand, UserCancelled } from '../common/runCommand';
-import { CommandIds, LanguageId, ViewIds } from '../ids';
-
-/** The tree's reveal command, called after a create when the tree registers it. */
-const RevealRevisionCommand = 'serveRevisions.revealRevision';
+import { CommandIds, LanguageId } from '../ids';
+import type { RevealTarget } from '../tree/registerRevisionsView';
 
 /** 128 random bits; Web Crypto is loaded on first use, keeping node:crypto out of activation. */
 function nonce(): string {
@@ -146,14 +144,11 @@ class RevisionFormPanel {
       const text = `Created revision ${result.revision} of "${result.service}" in namespace "${result.namespace}"${result.started ? ' and started it' : ''}.`;
       this.logger.info(text);
       this.post({ type: 'result', requestId, ok: true, message: text });
-      const commands = await vscode.commands.getCommands(true);
-      if (commands.includes(RevealRevisionCommand)) {
-        await vscode.commands.executeCommand(RevealRevisionCommand, { service: result.service, revision: result.revision, namespace: result.namespace });
-      } else {
-        await vscode.commands.executeCommand(`${ViewIds.revisions}.focus`).then(undefined, () => undefined);
-      }
       void vscode.window.showInformationMessage(text);
       this.panel.dispose();
+      // After closing: the tree takes focus with the new revision selected once the watch has it.
+      const target: RevealTarget = { service: result.service, revision: result.revision, namespace: result.namespace };
+      void vscode.commands.executeCommand(CommandIds.revealRevision, target);
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       this.logger.error(`Revision form: ${text}`, error);

@@ -9,6 +9,7 @@ import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
 import { registerCommand } from '../common/runCommand';
 import { CommandIds, LanguageId } from '../ids';
+import type { RevealTarget } from '../tree/registerRevisionsView';
 import { ClusterLookups } from './clusterFacts';
 
 const Source = 'Serve Revisions';
@@ -267,6 +268,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, sessi
     const message = `Created revision ${result.revision} of "${result.service}" in namespace "${result.namespace}" of context "${client.contextName}"${result.started ? ' and started it' : ''}.`;
     logger.info(message);
     void vscode.window.showInformationMessage(message);
+    // Selected in the tree, keyboard focus left in the editor the person is working in.
+    const target: RevealTarget = { service: result.service, revision: result.revision, namespace: result.namespace, focus: false };
+    void vscode.commands.executeCommand(CommandIds.revealRevision, target);
     return result;
   };
 

@@ -71,6 +71,28 @@ export class RevisionsTreeModel implements vscode.Disposable {
     return this.servicesByName.get(name);
   }
 
+  /** Whether the model holds this revision yet (a create reaches it through the watch). */
+  hasRevision(service: string, revision: number): boolean {
+    return this.servicesByName.get(service)?.revisions.some((r) => r.revision === revision) ?? false;
+  }
+
+  /** Resolves true once the watch has brought the revision in, false after `timeoutMs` without it. */
+  waitForRevision(service: string, revision: number, timeoutMs: number): Promise<boolean> {
+    if (this.hasRevision(service, revision)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        for (const s of subscriptions) s.dispose();
+        resolve(this.hasRevision(service, revision));
+      };
+      const check = (): void => {
+        if (this.hasRevision(service, revision)) finish();
+      };
+      const subscriptions = [this.onDidChangeServices(check), this.onDidChangeState(check)];
+      const timer = setTimeout(finish, timeoutMs);
+    });
+  }
+
   /** `context "dev", namespace "ml"` once connected. */
   get where(): { context: string; namespace: string } | undefined {
     try {
@@ -88,9 +110,9 @@ export class RevisionsTreeModel implements vscode.Disposable {
   }
 
   /** Drops the watch and the connection, then lists and watches afresh (the refresh command). */
-  async restart(): Promise<void> {
-    await this.stopWatcher();
-    this.started = this.load();
+  restart(): Promise<void> {
+    // Set at once, so an ensureStarted() right after a switch waits for the new namespace.
+    this.started = this.stopWatcher().then(() => this.load());
     return this.started;
   }
 

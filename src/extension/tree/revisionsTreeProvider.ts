@@ -3,7 +3,7 @@ import type { ServiceModel } from '../../core/kube/revisionState';
 import { CommandIds } from '../ids';
 import { revisionContextValue, revisionDetails, revisionLabel, serviceContextValue, serviceDescription, stateText } from './revisionPresentation';
 import type { RevisionsTreeModel } from './revisionsTreeModel';
-import { ContextNode, LoadMoreNode, MessageNode, ServiceNode, type TreeNode } from './treeNodes';
+import { ContextNode, DetailNode, LoadMoreNode, MessageNode, RevisionNode, ServiceNode, type TreeNode } from './treeNodes';
 
 /** Everything the view draws for a service and its revisions (ages aside, which tick by themselves). */
 function appearance(service: ServiceModel): string {
@@ -61,6 +61,40 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     return element.getTreeItem();
   }
 
+  /** Needed by TreeView.reveal: nodes carry stable ids, so a fresh node finds the one drawn. */
+  getParent(element: TreeNode): TreeNode | undefined {
+    if (element instanceof RevisionNode) return this.serviceNode(element.model.service);
+    if (element instanceof DetailNode) return new RevisionNode(element.revision);
+    return undefined;
+  }
+
+  /**
+   * The node of a revision the model holds, for reveal; its service's page is shown first if it
+   * was behind "Load more". Undefined while the model does not hold it.
+   */
+  revisionNode(service: string, revision: number): RevisionNode | undefined {
+    const index = this.model.services.findIndex((s) => s.name === service);
+    const model = this.model.services[index]?.revisions.find((r) => r.revision === revision);
+    if (!model) return undefined;
+    if (index >= this.shown) {
+      this.shown = (Math.floor(index / ServicePageSize) + 1) * ServicePageSize;
+      this.changed.fire(undefined);
+    }
+    return new RevisionNode(model);
+  }
+
+  private serviceNode(name: string): ServiceNode | undefined {
+    const service = this.model.service(name);
+    if (!service) return undefined;
+    let node = this.nodes.get(name);
+    if (node) node.model = service;
+    else {
+      node = new ServiceNode(service);
+      this.nodes.set(name, node);
+    }
+    return node;
+  }
+
   async getChildren(element?: TreeNode): Promise<TreeNode[]> {
     if (element) return element.getChildren();
     await this.model.ensureStarted();
@@ -91,15 +125,7 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       }
       case 'ready': {
         const services = this.model.services;
-        const page = services.slice(0, this.shown).map((s) => {
-          let node = this.nodes.get(s.name);
-          if (node) node.model = s;
-          else {
-            node = new ServiceNode(s);
-            this.nodes.set(s.name, node);
-          }
-          return node;
-        });
+        const page = services.slice(0, this.shown).flatMap((s) => this.serviceNode(s.name) ?? []);
         const problem = this.model.problem;
         const warning = problem ? [new MessageNode('watchProblem', `Not live: ${problem}`, new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')), problem, { command: CommandIds.refresh, title: 'Retry' })] : [];
         const more = services.length > this.shown ? [new LoadMoreNode(services.length - this.shown)] : [];

@@ -47,6 +47,8 @@ describe('The revision form', function () {
     // A computed path: esbuild leaves the require alone, so the test uses the built kube bundle.
     const kube = require(join(repo, 'dist', 'kube.js')) as Kube;
     client = kube.RevisionClient.connect({ kubeconfig: process.env['KUBECONFIG'] ?? '', namespace });
+    // The Revisions view shows the namespace the form creates in, so the new revision can be revealed there.
+    await vscode.commands.executeCommand('serveRevisions.switchNamespace', namespace);
   });
 
   after(async () => {
@@ -178,6 +180,11 @@ describe('The revision form', function () {
       message: 'the form to close after creating',
       timeoutMs: 15_000,
     });
+    // ...and the Revisions view shows the new revision selected, with keyboard focus on it, running.
+    const row = `.part.sidebar .monaco-list-row.selected.focused:has-text("#1 Created from the form by the end-to-end test")`;
+    await driver.waitForSelector(row, { timeoutMs: 15_000 });
+    await driver.waitForSelector(`${row}:has-text("running 1/1")`, { timeoutMs: 30_000 });
+    await driver.screenshot('form-created-revealed-in-tree');
   });
 });
 
