@@ -5,9 +5,10 @@
  * says so, so a tree can show "reconnecting" instead of stale data in silence.
  */
 import { makeInformer, type Informer, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
-import { componentSelector, Labels, ManagedSelector } from '../core/kube/labels';
+import { Labels, TreeCollections } from '../core/kube/labels';
 import { describeKubeError } from '../core/kube/kubeErrors';
 import { buildNamespaceModel, type NamespaceObjects, type ServiceModel } from '../core/kube/revisionState';
+import { listJson } from './listJson';
 import type { RevisionClient } from './revisionClient';
 
 export type WatchStatus = { kind: 'connecting' } | { kind: 'synced' } | { kind: 'error'; message: string; retryInMs: number };
@@ -36,18 +37,13 @@ export class NamespaceWatcher {
     private readonly client: RevisionClient,
     readonly namespace: string,
   ) {
-    const { core, apps, autoscaling } = client;
     const kc = client.connection.kubeConfig;
-    const ns = namespace;
-    const make = <T extends KubernetesObject>(kind: Kind, path: string, list: () => Promise<{ items: T[] }>, selector: string): void => {
-      const informer = makeInformer(kc, path, list as never, selector) as unknown as Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
-      this.informers.set(kind, informer);
-    };
-    make('records', `/api/v1/namespaces/${ns}/configmaps`, () => core.listNamespacedConfigMap({ namespace: ns, labelSelector: componentSelector('record') }), componentSelector('record'));
-    make('deployments', `/apis/apps/v1/namespaces/${ns}/deployments`, () => apps.listNamespacedDeployment({ namespace: ns, labelSelector: ManagedSelector }), ManagedSelector);
-    make('autoscalers', `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`, () => autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: ns, labelSelector: ManagedSelector }), ManagedSelector);
-    make('pods', `/api/v1/namespaces/${ns}/pods`, () => core.listNamespacedPod({ namespace: ns, labelSelector: ManagedSelector }), ManagedSelector);
-    make('services', `/api/v1/namespaces/${ns}/services`, () => core.listNamespacedService({ namespace: ns, labelSelector: ManagedSelector }), ManagedSelector);
+    for (const kind of Object.keys(TreeCollections) as Kind[]) {
+      const { path, selector } = TreeCollections[kind];
+      // Lists as plain JSON (see listJson.ts); the watch that follows is plain JSON already.
+      const informer = makeInformer(kc, path(namespace), () => listJson(kc, path(namespace), selector), selector);
+      this.informers.set(kind, informer as unknown as Informer<KubernetesObject> & ObjectCache<KubernetesObject>);
+    }
   }
 
   get status(): WatchStatus {

@@ -13,10 +13,13 @@ import {
   setHeaderOptions,
   type KubernetesObject,
   type V1ConfigMap,
+  type V1Deployment,
+  type V1Pod,
   type V1Service,
+  type V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { componentSelector, Labels, ManagedSelector, RecordSpecKey, revisionObjectName } from '../core/kube/labels';
+import { componentSelector, Labels, ManagedSelector, RecordSpecKey, revisionObjectName, TreeCollections, type TreeCollection } from '../core/kube/labels';
 import { describeKubeError, httpStatus, KubeActionError } from '../core/kube/kubeErrors';
 import { renderRevision, type RenderOptions } from '../core/kube/renderObjects';
 import { buildNamespaceModel, type NamespaceObjects, type RevisionModel, type ServiceModel } from '../core/kube/revisionState';
@@ -24,6 +27,7 @@ import type { RevisionSpec } from '../core/spec/revisionSpec';
 import { formatPath } from '../core/spec/semanticChecks';
 import { findSpecProblems } from '../core/spec/validateSpec';
 import { connect, type ClusterConnection, type ConnectionOptions } from './clusterConnection';
+import { listJson } from './listJson';
 import { NamespaceWatcher } from './namespaceWatcher';
 
 export const FieldManager = 'serve-revisions';
@@ -109,12 +113,14 @@ export class RevisionClient {
   /** The namespace's managed objects, with five label-selected LIST calls (never one per revision). */
   async listObjects(namespace = this.namespace): Promise<NamespaceObjects> {
     try {
+      const kc = this.connection.kubeConfig;
+      const list = <T extends KubernetesObject>(kind: TreeCollection) => listJson<T>(kc, TreeCollections[kind].path(namespace), TreeCollections[kind].selector);
       const [records, deployments, autoscalers, pods, services] = await Promise.all([
-        this.core.listNamespacedConfigMap({ namespace, labelSelector: componentSelector('record') }),
-        this.apps.listNamespacedDeployment({ namespace, labelSelector: ManagedSelector }),
-        this.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, labelSelector: ManagedSelector }),
-        this.core.listNamespacedPod({ namespace, labelSelector: ManagedSelector }),
-        this.core.listNamespacedService({ namespace, labelSelector: ManagedSelector }),
+        list<V1ConfigMap>('records'),
+        list<V1Deployment>('deployments'),
+        list<V2HorizontalPodAutoscaler>('autoscalers'),
+        list<V1Pod>('pods'),
+        list<V1Service>('services'),
       ]);
       return { records: records.items, deployments: deployments.items, autoscalers: autoscalers.items, pods: pods.items, services: services.items };
     } catch (error) {

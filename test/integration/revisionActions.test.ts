@@ -170,6 +170,8 @@ describe('revision actions against the local control plane', function () {
       const viewer = RevisionClient.connect({ kubeconfig: viewerKubeconfig(), namespace: 'demo' });
       const services = await viewer.listServices();
       assert.ok(services.some((s) => s.name === created.service));
+      // Outside "demo" the viewer may not even list: the plain-JSON LIST says so like every other call.
+      await assert.rejects(viewer.listServices('default'), /Could not list the services and revisions in namespace "default" of context "[^"]+": forbidden \(needs list on (configmaps|deployments\.apps|horizontalpodautoscalers\.autoscaling|pods|services)\)/);
       await assert.rejects(viewer.create(makeSpec('viewer-made')), /Could not create a revision of "viewer-made" in namespace "demo" of context "[^"]+": forbidden \(needs create on configmaps\)/);
       await assert.rejects(viewer.start({ service: created.service, revision: 1 }), /forbidden \(needs (get|patch|create) on services\)/);
       await assert.rejects(viewer.scale({ service: created.service, revision: 1 }, { replicas: 2 }), /forbidden/);

@@ -58,3 +58,14 @@ export function revisionLabels(service: string, revision: number, component: Com
 export function revisionObjectName(service: string, revision: number): string {
   return `${service}-r${revision}`;
 }
+
+/** The five collections a namespace's tree is built from: where each lives and which labels select ours. */
+export const TreeCollections = {
+  records: { path: (ns: string) => `/api/v1/namespaces/${ns}/configmaps`, selector: componentSelector('record') },
+  deployments: { path: (ns: string) => `/apis/apps/v1/namespaces/${ns}/deployments`, selector: ManagedSelector },
+  autoscalers: { path: (ns: string) => `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`, selector: ManagedSelector },
+  pods: { path: (ns: string) => `/api/v1/namespaces/${ns}/pods`, selector: ManagedSelector },
+  services: { path: (ns: string) => `/api/v1/namespaces/${ns}/services`, selector: ManagedSelector },
+} as const;
+
+export type TreeCollection = keyof typeof TreeCollections;
