@@ -73,3 +73,70 @@ describe('faults: the API server goes away', function () {
     }
   });
 });
+
+describe('faults: etcd stops answering', function () {
+  // The API server gives up on storage after its request timeout (60 s by default).
+  this.timeout(300_000);
+  let namespace: string;
+
+  beforeEach(async () => {
+    namespace = await freshNamespace('etcd');
+  });
+  afterEach(async () => {
+    clusterScript('pause-etcd.sh', 'resume');
+    await deleteNamespace(namespace);
+  });
+
+  it('fails create-and-launch clearly while etcd is frozen, leaves nothing half-made, and the watch carries on after', async () => {
+    const client = adminClient(namespace);
+    const watcher = client.watch();
+    const changes: RevisionChange[] = [];
+    watcher.onChange((c) => changes.push(c));
+    await watcher.start();
+    try {
+      clusterScript('pause-etcd.sh', 'pause');
+      let outcome: { ok: true } | { ok: false; error: Error };
+      try {
+        outcome = await client.create(makeSpec('frozen', { replicas: 1 }), { launch: true }).then(
+          () => ({ ok: true as const }),
+          (error: Error) => ({ ok: false as const, error }),
+        );
+      } finally {
+        clusterScript('pause-etcd.sh', 'resume');
+      }
+      assert.equal(outcome.ok, false, 'a create cannot succeed while etcd is frozen');
+      if (!outcome.ok) {
+        // kube-apiserver answers 504 or resets the HTTP/2 stream when its request timeout fires; both read alike.
+        assert.match(outcome.error.message, /^Could not create a revision of "frozen" in namespace "[^"]+" of context "[^"]+": the API server (timed out \(504\)|dropped the request \(ERR_HTTP2_[A-Z_]+\), as it does when its datastore \(etcd\) is slow or down), so the change may or may not have been applied\. Refresh/);
+      }
+
+      // Once etcd answers again, whatever the API server had queued lands or not; either way no
+      // workload exists without its record, and a retry of Start brings an existing record up.
+      const kc = new KubeConfig();
+      kc.loadFromFile(adminKubeconfig());
+      const core = kc.makeApiClient(CoreV1Api);
+      const apps = kc.makeApiClient(AppsV1Api);
+      const settled = await waitFor(
+        async () => {
+          const records = await core.listNamespacedConfigMap({ namespace, labelSelector: revisionSelector('frozen', 1) });
+          const deployments = await apps.listNamespacedDeployment({ namespace, labelSelector: revisionSelector('frozen', 1) });
+          return { records: records.items.length, deployments: deployments.items.length };
+        },
+        'the API server to answer after etcd resumed',
+        60_000,
+      );
+      if (settled.deployments > 0) assert.equal(settled.records, 1, 'a Deployment exists without its record');
+      if (settled.records === 1) {
+        await client.start({ service: 'frozen', revision: 1 });
+        await waitFor(async () => (await client.getRevision({ service: 'frozen', revision: 1 })).state.kind === 'running', 'the revision running after a retry');
+      }
+
+      // The watch was never told anything while etcd was frozen; it still delivers.
+      await client.create(makeSpec('thawed'));
+      await waitFor(async () => changes.some((c) => c.service === 'thawed' && c.revision === 1), 'a record made after the thaw to arrive through the same watch', 30_000);
+      assert.ok(watcher.services().some((s) => s.name === 'thawed'));
+    } finally {
+      await watcher.stop();
+    }
+  });
+});

@@ -60,6 +60,8 @@ const TlsCodes = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 const UnreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET']);
+/** The server reset the request's HTTP/2 stream: kube-apiserver does this when its own request timeout fires (etcd slow or down). */
+const DroppedCodes = new Set(['ERR_HTTP2_STREAM_ERROR', 'ERR_HTTP2_STREAM_CANCEL', 'ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_SESSION_ERROR']);
 const TimeoutCodes = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'ESOCKETTIMEDOUT']);
 
 function causeChain(error: unknown): unknown[] {
@@ -148,7 +150,8 @@ export function describeKubeError(error: unknown, description: ActionDescription
       case 503:
         return make(`the API server failed (${status}${serverMessage ? `: ${serverMessage}` : ''}). Check the cluster's health and try again.`, 'unavailable');
       case 504:
-        return make('the API server timed out (504). Try again; if it persists, check the cluster.', 'timeout');
+        // A write that timed out may still be committed once the datastore catches up.
+        return make('the API server timed out (504), so the change may or may not have been applied. Refresh to see what happened before trying again; if it persists, check the cluster (etcd).', 'timeout');
       default:
         return make(`the API server answered ${status}${serverMessage ? `: ${serverMessage}` : ''}.`, 'other');
     }
@@ -160,6 +163,9 @@ export function describeKubeError(error: unknown, description: ActionDescription
   }
   if (code && UnreachableCodes.has(code)) {
     return make(`cannot reach the API server (${code}). Check that the cluster is running and reachable from this machine (VPN, proxy), then retry.`, 'unreachable');
+  }
+  if (code && DroppedCodes.has(code)) {
+    return make(`the API server dropped the request (${code}), as it does when its datastore (etcd) is slow or down, so the change may or may not have been applied. Refresh to see what happened before trying again; if it persists, check the cluster's health.`, 'unavailable');
   }
   if ((code && TimeoutCodes.has(code)) || (error as { name?: string } | null)?.name === 'TimeoutError' || (error as { name?: string } | null)?.name === 'AbortError') {
     return make('the API server did not answer in time. Check that the cluster is reachable, then retry.', 'timeout');

@@ -27,6 +27,10 @@ describe('Kubernetes errors', () => {
     assert.match(describeKubeError(apiException(404, { message: 'configmaps "iris-r3" not found' }), where).message, /not found \(configmaps "iris-r3" not found\)/);
     assert.equal(describeKubeError(apiException(409, { message: 'already exists' }), where).kind, 'conflict');
     assert.equal(describeKubeError(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }), where).kind, 'timeout');
+    // A 504 write may still land once etcd catches up: the message must not claim nothing happened.
+    const gateway = describeKubeError(apiException(504, { reason: 'Timeout', message: 'Timeout: request did not complete within requested timeout' }), where);
+    assert.equal(gateway.kind, 'timeout');
+    assert.match(gateway.message, /timed out \(504\), so the change may or may not have been applied\. Refresh/);
   });
 
   it('tells an unreachable server and a TLS failure apart', () => {
@@ -34,6 +38,11 @@ describe('Kubernetes errors', () => {
     const unreachable = describeKubeError(refused, where);
     assert.equal(unreachable.kind, 'unreachable');
     assert.match(unreachable.message, /cannot reach the API server \(ECONNREFUSED\)/);
+    // What client-node's fetch reports when kube-apiserver resets the stream on its own timeout (etcd frozen).
+    const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('Stream closed with error code NGHTTP2_INTERNAL_ERROR'), { code: 'ERR_HTTP2_STREAM_ERROR' }) });
+    const dropped = describeKubeError(reset, where);
+    assert.equal(dropped.kind, 'unavailable');
+    assert.match(dropped.message, /the API server dropped the request \(ERR_HTTP2_STREAM_ERROR\), as it does when its datastore \(etcd\) is slow or down, so the change may or may not have been applied/);
     const tls = describeKubeError(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), where);
     assert.equal(tls.kind, 'tls');
   });
