@@ -3,12 +3,16 @@
 // within a second (watch, no refresh), and a person can right-click a revision, pick an
 // action, answer the prompt and see the state change.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RevisionClient } from '../../../src/kube/index';
 import type { RevisionsViewTestApi } from '../../../src/extension/tree/registerRevisionsView';
 import * as driver from './driver';
 import { adminClient, extensionApi, freshNamespace, shownRevisions, spec, waitForShown } from './tree.fixture';
+
+const repo = join(__dirname, '../../../..');
 
 describe('Revisions tree', () => {
   let api: RevisionsViewTestApi;
@@ -101,6 +105,34 @@ describe('Revisions tree', () => {
     const deployment = await admin.apps.readNamespacedDeployment({ name: 'iris-r1', namespace });
     assert.equal(deployment.spec?.replicas, 3);
     await driver.screenshot('tree-scaled');
+  });
+
+  it('says it is not live while the API server is down, then catches up by itself once it is back', async function () {
+    this.timeout(150_000);
+    // The control plane's own script stops kube-apiserver (etcd and kwok keep running) and starts it with the same flags.
+    const apiserver = (action: 'stop' | 'start'): void => {
+      execFileSync('bash', [join(repo, 'cluster', 'restart-apiserver.sh'), action], { env: process.env, stdio: 'pipe' });
+    };
+    const notLive = '.part.sidebar .monaco-list-row:has-text("Not live")';
+    apiserver('stop');
+    try {
+      await driver.waitForSelector(notLive, { timeoutMs: 60_000 });
+      assert.match(api.revisionsModel.problem ?? '', /cannot reach the API server.*Retrying in \d+ s\./s);
+      // What was known stays on screen while the cluster is away.
+      await driver.waitForSelector('.part.sidebar .monaco-list-row:has-text("#2 Retrained")');
+      await driver.screenshot('tree-not-live');
+    } finally {
+      apiserver('start');
+    }
+    // No refresh: the watch reconnects on its own, the warning goes, and a change made now shows up.
+    await driver.waitFor(() => api.revisionsModel.problem === undefined, { message: 'the watch to reconnect after the restart', timeoutMs: 60_000 });
+    await driver.waitFor(async () => (await driver.count(notLive)) === 0, { message: 'the "Not live" row to go', timeoutMs: 15_000 });
+    await admin.create(spec('whisper', 'After the restart', 'ghcr.io/example/whisper:2.2.0'), { launch: false });
+    await driver.waitFor(async () => [...((await shownRevisions(api, 'whisper'))?.values() ?? [])].some((r) => r.label.endsWith('After the restart')), {
+      message: 'the revision created after the restart in the tree',
+      timeoutMs: 30_000,
+    });
+    await driver.waitForSelector('.part.sidebar .monaco-list-row:has-text("After the restart")');
   });
 });
 
