@@ -198,3 +198,39 @@ describe('Revisions tree when the cluster says no', () => {
     assert.ok(labels.includes('Retry'));
   });
 });
+
+describe('Revisions tree with more services than one page', () => {
+  it('reveals a revision of a service behind "Load more", paging it into view', async function () {
+    this.timeout(180_000);
+    const api = await extensionApi();
+    const namespace = await freshNamespace(adminClient('default'), 'tree-page');
+    const admin = adminClient(namespace);
+    try {
+      // One page is 200 services; the last of 205 is only reachable through "Load more".
+      const names = Array.from({ length: 205 }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < names.length) {
+            const name = names[next++] as string;
+            await admin.create(spec(name, `Only revision of ${name}`, 'ghcr.io/example/iris:1.0.0'), { launch: false });
+          }
+        }),
+      );
+      await vscode.commands.executeCommand('serveRevisions.switchNamespace', namespace);
+      await vscode.commands.executeCommand('workbench.view.extension.serveRevisions');
+      // The "Load more" row sits below 200 expanded services, outside the rendered part of the list: ask the provider.
+      await driver.waitFor(async () => (await api.revisionsTree.getChildren()).some((n) => api.revisionsTree.getTreeItem(n).label === 'Load more… (5 more services)'), {
+        message: 'the first page of 200 services with "Load more" below it',
+        timeoutMs: 30_000,
+      });
+
+      const revealed = await vscode.commands.executeCommand<boolean>('serveRevisions.revealRevision', { service: 'svc-204', revision: 1, namespace });
+      assert.equal(revealed, true);
+      await driver.waitForSelector('.part.sidebar .monaco-list-row.selected.focused:has-text("#1 Only revision of svc-204")', { timeoutMs: 15_000 });
+      await driver.screenshot('tree-revealed-past-first-page');
+    } finally {
+      await admin.core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    }
+  });
+});
