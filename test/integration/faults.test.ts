@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { revisionSelector } from '../../src/core/kube/labels';
 import type { RevisionChange, WatchStatus } from '../../src/kube/namespaceWatcher';
+import type { RevisionClient } from '../../src/kube/revisionClient';
 import { adminClient, adminKubeconfig, clusterScript, deleteNamespace, freshNamespace, makeSpec, waitFor } from './cluster';
 
 describe('faults: the API server goes away', function () {
@@ -44,34 +45,41 @@ describe('faults: the API server goes away', function () {
     }
   });
 
-  it('leaves nothing half-made when the API server stops in the middle of create-and-launch', async () => {
-    const client = adminClient(namespace);
-    const pending = client.create(makeSpec('midway', { replicas: 1 }), { launch: true }).then(
-      (result) => ({ ok: true as const, result }),
-      (error: Error) => ({ ok: false as const, error }),
-    );
-    // Stop while the create is in flight; where exactly it lands varies, the invariant must not.
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    clusterScript('restart-apiserver.sh', 'stop');
-    const outcome = await pending;
-    clusterScript('restart-apiserver.sh', 'start');
-    if (!outcome.ok) assert.match(outcome.error.message, /cannot reach the API server|did not answer in time|was created but could not be started/);
-    const kc = new KubeConfig();
-    kc.loadFromFile(adminKubeconfig());
-    const core = kc.makeApiClient(CoreV1Api);
-    const apps = kc.makeApiClient(AppsV1Api);
-    const records = await core.listNamespacedConfigMap({ namespace, labelSelector: revisionSelector('midway', 1) });
-    const deployments = await apps.listNamespacedDeployment({ namespace, labelSelector: revisionSelector('midway', 1) });
-    const services = await core.listNamespacedService({ namespace, labelSelector: revisionSelector('midway', 1) });
-    // Either no revision at all, or an intact record; a workload never exists without its record and endpoint.
-    if (records.items.length === 0) assert.equal(deployments.items.length, 0);
-    if (deployments.items.length > 0) assert.equal(services.items.length, 1);
-    if (records.items.length === 1) {
-      // Start again completes whatever was left: the revision comes up.
-      await client.start({ service: 'midway', revision: 1 });
-      await waitFor(async () => (await client.getRevision({ service: 'midway', revision: 1 })).state.kind === 'running', 'the revision running after a retry');
-    }
-  });
+  // Where exactly the stop lands varies from run to run; the invariant must not.
+  const midway: Array<{ what: string; act: (client: RevisionClient) => Promise<unknown>; prepare?: (client: RevisionClient) => Promise<unknown> }> = [
+    { what: 'create-and-launch', act: (client) => client.create(makeSpec('midway', { replicas: 1 }), { launch: true }) },
+    { what: 'a start of a stopped revision', prepare: (client) => client.create(makeSpec('midway', { replicas: 1 })), act: (client) => client.start({ service: 'midway', revision: 1 }) },
+  ];
+  for (const { what, act, prepare } of midway) {
+    it(`leaves nothing half-made when the API server stops in the middle of ${what}`, async () => {
+      const client = adminClient(namespace);
+      await prepare?.(client);
+      const pending = act(client).then(
+        () => ({ ok: true as const }),
+        (error: Error) => ({ ok: false as const, error }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      clusterScript('restart-apiserver.sh', 'stop');
+      const outcome = await pending;
+      clusterScript('restart-apiserver.sh', 'start');
+      if (!outcome.ok) assert.match(outcome.error.message, /cannot reach the API server|did not answer in time|was created but could not be started/);
+      const kc = new KubeConfig();
+      kc.loadFromFile(adminKubeconfig());
+      const core = kc.makeApiClient(CoreV1Api);
+      const apps = kc.makeApiClient(AppsV1Api);
+      const records = await core.listNamespacedConfigMap({ namespace, labelSelector: revisionSelector('midway', 1) });
+      const deployments = await apps.listNamespacedDeployment({ namespace, labelSelector: revisionSelector('midway', 1) });
+      const services = await core.listNamespacedService({ namespace, labelSelector: revisionSelector('midway', 1) });
+      // Either no revision at all, or an intact record; a workload never exists without its record and endpoint.
+      if (records.items.length === 0) assert.equal(deployments.items.length, 0);
+      if (deployments.items.length > 0) assert.equal(services.items.length, 1);
+      if (records.items.length === 1) {
+        // Start again completes whatever was left: the revision comes up.
+        await client.start({ service: 'midway', revision: 1 });
+        await waitFor(async () => (await client.getRevision({ service: 'midway', revision: 1 })).state.kind === 'running', 'the revision running after a retry');
+      }
+    });
+  }
 });
 
 describe('faults: etcd stops answering', function () {
