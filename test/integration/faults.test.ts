@@ -5,7 +5,7 @@ import type { RevisionChange, WatchStatus } from '../../src/kube/namespaceWatche
 import type { RevisionClient } from '../../src/kube/revisionClient';
 import { adminClient, adminKubeconfig, clusterScript, deleteNamespace, freshNamespace, makeSpec, waitFor } from './cluster';
 
-describe('faults: the API server goes away', function () {
+describe('faults: the API server or etcd goes away', function () {
   this.timeout(180_000);
   let namespace: string;
 
@@ -13,7 +13,8 @@ describe('faults: the API server goes away', function () {
     namespace = await freshNamespace('fault');
   });
   afterEach(async () => {
-    // Whatever a test did, leave the API server running for the next one.
+    // Whatever a test did, leave etcd and the API server running for the next one.
+    clusterScript('pause-etcd.sh', 'resume');
     clusterScript('restart-apiserver.sh', 'start');
     await deleteNamespace(namespace);
   });
@@ -80,22 +81,10 @@ describe('faults: the API server goes away', function () {
       }
     });
   }
-});
 
-describe('faults: etcd stops answering', function () {
-  // The API server gives up on storage after its request timeout (60 s by default).
-  this.timeout(300_000);
-  let namespace: string;
-
-  beforeEach(async () => {
-    namespace = await freshNamespace('etcd');
-  });
-  afterEach(async () => {
-    clusterScript('pause-etcd.sh', 'resume');
-    await deleteNamespace(namespace);
-  });
-
-  it('fails create-and-launch clearly while etcd is frozen, leaves nothing half-made, and the watch carries on after', async () => {
+  it('fails create-and-launch clearly while etcd is frozen, leaves nothing half-made, and the watch carries on after', async function () {
+    // The API server gives up on storage after its request timeout (60 s by default).
+    this.timeout(300_000);
     const client = adminClient(namespace);
     const watcher = client.watch();
     const changes: RevisionChange[] = [];
