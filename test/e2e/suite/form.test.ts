@@ -8,22 +8,12 @@ import * as vscode from 'vscode';
 import type { Kube } from '../../../src/core/kube/loadKube';
 import type { RevisionClient } from '../../../src/kube/index';
 import * as driver from './driver';
+import { fill, inFrames } from './form.fixture';
 
 const extensionId = 'serve-revisions.serve-revisions';
 const repo = join(__dirname, '../../../..');
 const namespace = 'demo';
 const service = `form-e2e-${Date.now().toString(36)}`;
-
-/** An input inside one of the form's fields (vscode-elements render the real input in a shadow root). */
-const input = (id: string, tag: 'vscode-textfield' | 'vscode-textarea' = 'vscode-textfield') => `${tag}#${id} ${tag === 'vscode-textfield' ? 'input' : 'textarea'}`;
-const inFrames = { inFrames: true, timeoutMs: 15_000 } as const;
-
-async function fill(id: string, value: string, tag: 'vscode-textfield' | 'vscode-textarea' = 'vscode-textfield'): Promise<void> {
-  await driver.click(input(id, tag), inFrames);
-  await driver.press('Control+a', input(id, tag), inFrames);
-  await driver.press('Backspace', input(id, tag), inFrames);
-  await driver.type(value, input(id, tag), inFrames);
-}
 
 /** Picks an option of a vscode-single-select by its visible text, with the mouse, as a person does. */
 async function pick(id: string, optionText: string): Promise<void> {
