@@ -14,6 +14,10 @@
 // Tests drive the page like a person through a loopback HTTP "driver" this runner starts: its
 // URL reaches the extension host in SERVE_REVISIONS_E2E_DRIVER, the suite POSTs one JSON
 // action at a time (see test/e2e/suite/driver.ts) and the runner performs it with playwright.
+//
+// What must survive a window reload cannot be checked by the extension host the reload kills, so
+// a test can ask for one: once that run's tests have finished, the runner reloads the window, and
+// the reloaded workbench runs the suite again, where index.ts picks the *.afterReload tests.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -104,11 +108,12 @@ const CHATTER = [
 const isNoise = (type, text) =>
   !opts.verbose && (NOISE.some((re) => re.test(text)) || (type !== 'error' && CHATTER.some((re) => re.test(text))));
 
-// Mocha's spec reporter prints "N passing" / "N failing" / "N pending" at the end.
+// Mocha's spec reporter prints "N passing" / "N failing" / "N pending" at the end of each run;
+// a run before and one after a window reload add up.
 const counts = { passing: undefined, failing: 0, pending: 0 };
 function scanForCounts(line) {
   const m = /^\s*(\d+) (passing|failing|pending)\b/.exec(line);
-  if (m) counts[m[2]] = Number(m[1]);
+  if (m) counts[m[2]] = (counts[m[2]] ?? 0) + Number(m[1]);
 }
 
 // --- processes and cleanup --------------------------------------------------------------------
@@ -167,6 +172,12 @@ process.on('unhandledRejection', (err) => finish(1, `runner crashed: ${err?.stac
 
 // --- the driver: test requests performed with playwright --------------------------------------
 let page;
+/** Set by a test's reloadWindowAfterRun: what to hand the run after the reload. */
+let reloadRequest;
+/** What the run before the reload handed over; null in a run that no reload started. */
+let handover = null;
+/** 1 once a run that ended in a reload had a failing test: such a run reports no exit code. */
+let exitCode = 0;
 
 /**
  * The element a test means. With `inFrames`, searches every frame (webviews render in nested
@@ -221,6 +232,10 @@ const actions = {
     if ((await loc.count()) === 0) return null;
     return loc.innerText({ timeout: timeoutMs });
   },
+  /** The value of an input or textarea: what a person sees in a text field. */
+  async value({ selector, inFrames, timeoutMs }) {
+    return (await locate(selector, inFrames, timeoutMs)).inputValue({ timeout: timeoutMs });
+  },
   async count({ selector }) {
     return page.locator(selector).count();
   },
@@ -230,7 +245,44 @@ const actions = {
     if ((await loc.count()) === 0) return null;
     return loc.evaluate((el) => el.outerHTML);
   },
+  /** Reload the window once this run's tests have ended; `data` reaches the next run through afterReload. */
+  async reloadWindowAfterRun({ data }) {
+    reloadRequest = { data: data ?? {} };
+  },
+  /**
+   * index.ts asks once mocha has finished, before run() settles. The reload must come while the
+   * extension host still runs, as it does for a person: VS Code keeps a webview across a reload
+   * only while its extension's serializer is registered, and once run() settles VS Code stops the
+   * extension host before the runner hears of it.
+   */
+  async reloadIfAsked({ failures }) {
+    if (!reloadRequest) return false;
+    exitCode = Math.max(exitCode, failures > 0 ? 1 : 0);
+    handover = reloadRequest.data;
+    reloadRequest = undefined;
+    setTimeout(() => reloadWindow().catch((err) => finish(1, `could not reload the window: ${err?.stack ?? err}`)), 0);
+    return true;
+  },
+  async afterReload() {
+    return handover;
+  },
 };
+
+/**
+ * Reloads the window as a person does in VS Code, with "Developer: Reload Window": unlike the
+ * browser's reload, it waits until the workbench has stored its state (open editors, webview
+ * state) before the page goes. The URL, and so the test payload, stays the same.
+ */
+async function reloadWindow() {
+  const reloaded = page.waitForEvent('load', { timeout: 30_000 });
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget .quick-input-box input').waitFor({ timeout: 10_000 });
+  await page.keyboard.type('Developer: Reload Window');
+  await page.locator('.quick-input-list .monaco-list-row.focused:has-text("Developer: Reload Window")').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await reloaded;
+  log('reloaded the window');
+}
 
 function startDriver() {
   // One action at a time, in order: a person does not click two things at once either.
@@ -391,7 +443,7 @@ async function main() {
   });
   await page.exposeFunction('codeAutomationExit', (code) => {
     // Let the response reach the page before the browser goes away.
-    setTimeout(() => finish(Number(code) === 0 ? 0 : 1), 0);
+    setTimeout(() => finish(Math.max(exitCode, Number(code) === 0 ? 0 : 1)), 0);
   });
 
   const authority = `127.0.0.1:${port}`;

@@ -144,7 +144,9 @@ try {
     const grep = process.env.SERVE_REVISIONS_E2E_GREP ? { SERVE_REVISIONS_E2E_GREP: process.env.SERVE_REVISIONS_E2E_GREP } : {};
     const envArgs = Object.entries({ ...clusterEnv, SERVE_REVISIONS_CLUSTER_DIR: clusterDir, ...grep }).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
     const { code, tail } = await run(node24(), ['scripts/e2e.mjs', ...envArgs]);
-    const counts = countMocha(tail);
+    // The runner's own summary: with a window reload the suite runs twice, each with a mocha summary.
+    const summary = /^e2e: (\d+) passed, (\d+) failed/m.exec(tail);
+    const counts = summary ? { passing: Number(summary[1]), failing: Number(summary[2]) } : { passing: 0, failing: 0 };
     passed += counts.passing;
     failed += counts.failing;
     if (code !== 0 && counts.failing === 0) failed++;

@@ -73,12 +73,31 @@ export const frameWaitForSelector = (selector: string, target: Omit<Target, 'inF
 export const text = (selector: string, target: Target = {}): Promise<string | null> =>
   act('text', { selector, ...target });
 
+/** The value of an input or textarea (for a webview field, pass `{ inFrames: true }`). */
+export const value = (selector: string, target: Target = {}): Promise<string> => act('value', { selector, ...target });
+
 /** How many elements of the workbench document match, e.g. to assert something is gone. */
 export const count = (selector: string): Promise<number> => act('count', { selector });
 
 /** outerHTML of the first match; for finding selectors while writing a test, not for asserting. */
 export const html = (selector: string, target: Target = {}): Promise<string | null> =>
   act('html', { selector, ...target });
+
+/**
+ * Asks the runner to reload the window ("Developer: Reload Window") once this run's tests have
+ * finished. The reloaded window runs the *.afterReload test files, and `data` reaches them through
+ * afterReload(): what survives a reload cannot be checked by the extension host the reload kills.
+ */
+export const reloadWindowAfterRun = (data: Record<string, unknown>): Promise<void> => act('reloadWindowAfterRun', { data });
+
+/**
+ * For index.ts, once mocha has finished: true when a test asked for a reload, which the runner
+ * now performs, ending this extension host; false when the run ends as usual.
+ */
+export const reloadIfAsked = (failures: number): Promise<boolean> => act('reloadIfAsked', { failures });
+
+/** In a run that a reload started, the data the run before it handed over; otherwise null. */
+export const afterReload = <T extends Record<string, unknown>>(): Promise<T | null> => act('afterReload');
 
 /**
  * Polls until `predicate` returns something truthy and resolves with it. Tests wait on the

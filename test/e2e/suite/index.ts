@@ -4,6 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
+import { afterReload, reloadIfAsked } from './driver';
 
 /** Every bundled `*.test.js` below this folder, sorted so the order is stable between runs. */
 function testFiles(dir: string): string[] {
@@ -16,7 +17,7 @@ function testFiles(dir: string): string[] {
   return found;
 }
 
-export function run(): Promise<void> {
+export async function run(): Promise<void> {
   // Color off: the output is forwarded line by line to the runner's stdout and CI logs.
   // A generous timeout because each test drives a real workbench in a headless browser.
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
@@ -24,13 +25,23 @@ export function run(): Promise<void> {
   const grep = process.env.SERVE_REVISIONS_E2E_GREP;
   if (grep) mocha.grep(grep);
   const files = testFiles(__dirname);
-  if (files.length === 0) return Promise.reject(new Error(`no *.test.js files in ${__dirname}`));
-  for (const file of files) mocha.addFile(file);
-  return new Promise((resolve, reject) => {
+  if (files.length === 0) throw new Error(`no *.test.js files in ${__dirname}`);
+  // A window reload (asked for with driver.reloadWindowAfterRun) splits a test in two files. The
+  // first run ends with the *.beforeReload files, so the reload keeps what they left and nothing
+  // else; the run the reload starts runs only the *.afterReload files.
+  const isBefore = (file: string) => file.endsWith('.beforeReload.test.js');
+  const isAfter = (file: string) => file.endsWith('.afterReload.test.js');
+  const reloaded = (await afterReload()) !== null;
+  const ordered = reloaded ? files.filter(isAfter) : [...files.filter((f) => !isBefore(f) && !isAfter(f)), ...files.filter(isBefore)];
+  for (const file of ordered) mocha.addFile(file);
+  const failures = await new Promise<number>((resolve, reject) => {
     try {
-      mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} end-to-end test(s) failed`)) : resolve()));
+      mocha.run(resolve);
     } catch (err) {
       reject(err);
     }
   });
+  // Settling would stop this extension host, and with it the serializers a reload relies on.
+  if (await reloadIfAsked(failures)) return new Promise<never>(() => {});
+  if (failures > 0) throw new Error(`${failures} end-to-end test(s) failed`);
 }
