@@ -1,4 +1,5 @@
-// Shared by the revision form's tests: how a person fills the form's fields inside its webview.
+// Shared by the revision form's tests (form.test.ts and the two halves of the reload test): how a
+// person reaches, fills and reads the form's fields inside its webview.
 import * as driver from './driver';
 
 type TextTag = 'vscode-textfield' | 'vscode-textarea';
@@ -13,4 +14,19 @@ export async function fill(id: string, value: string, tag: TextTag = 'vscode-tex
   await driver.press('Control+a', input(id, tag), inFrames);
   await driver.press('Backspace', input(id, tag), inFrames);
   await driver.type(value, input(id, tag), inFrames);
+}
+
+/** The text a field shows. */
+export const fieldValue = (id: string, tag: TextTag = 'vscode-textfield'): Promise<string> => driver.value(input(id, tag), inFrames);
+
+/** What the reload test types into a blank form before the reload and expects to see after it. */
+export interface ReloadDraft {
+  service: string;
+  namespace: string;
+  message: string;
+  image: string;
+  cpu: string;
+  memory: string;
+  envName: string;
+  envValue: string;
 }
