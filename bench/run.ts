@@ -15,7 +15,7 @@
  * of starting one) --skip-cluster (only activation and sizes).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -280,7 +280,11 @@ async function main(): Promise<void> {
       const kube = require(join(root, 'dist/kube.js')) as typeof KubeModule;
       await treeAtScale(kube, kubeconfig, services, revisions);
     } finally {
-      if (clusterDir) execFileSync('bash', [join(root, 'cluster/stop.sh')], { env: { ...process.env, SERVE_REVISIONS_CLUSTER_DIR: clusterDir }, stdio: 'inherit' });
+      if (clusterDir) {
+        execFileSync('bash', [join(root, 'cluster/stop.sh')], { env: { ...process.env, SERVE_REVISIONS_CLUSTER_DIR: clusterDir }, stdio: 'inherit' });
+        // 120 MB of etcd data and certificates per run: nothing in it is needed afterwards.
+        rmSync(clusterDir, { recursive: true, force: true });
+      }
     }
   }
   const yamlBench = join(root, 'scripts/bench-yaml.mjs');
