@@ -16,6 +16,18 @@ export async function fill(id: string, value: string, tag: TextTag = 'vscode-tex
   await driver.type(value, input(id, tag), inFrames);
 }
 
+/** Opens a blank form as a person does: Command Palette, "New Revision in Form", then "Blank form". */
+export async function openBlankFormFromPalette(): Promise<void> {
+  await driver.press('F1');
+  await driver.waitForSelector('.quick-input-widget .quick-input-box input');
+  await driver.type('Serve Revisions: New Revision in Form');
+  await driver.waitForSelector('.quick-input-list .monaco-list-row.focused:has-text("New Revision in Form")');
+  await driver.press('Enter');
+  await driver.waitForSelector('.quick-input-list .monaco-list-row.focused:has-text("Blank form")', { timeoutMs: 15_000 });
+  await driver.press('Enter');
+  await driver.frameWaitForSelector('#form-title:has-text("New revision")', { timeoutMs: 20_000 });
+}
+
 /** The text a field shows. */
 export const fieldValue = (id: string, tag: TextTag = 'vscode-textfield'): Promise<string> => driver.value(input(id, tag), inFrames);
 

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { Kube } from '../../../src/core/kube/loadKube';
 import type { RevisionClient } from '../../../src/kube/index';
 import * as driver from './driver';
-import { fill, inFrames } from './form.fixture';
+import { fill, inFrames, openBlankFormFromPalette } from './form.fixture';
 
 const extensionId = 'serve-revisions.serve-revisions';
 const repo = join(__dirname, '../../../..');
@@ -48,14 +48,7 @@ describe('The revision form', function () {
   });
 
   it('opens from the Command Palette as a blank form with help from the schema', async () => {
-    await driver.press('F1');
-    await driver.waitForSelector('.quick-input-widget .quick-input-box input');
-    await driver.type('Serve Revisions: New Revision in Form');
-    await driver.waitForSelector('.quick-input-list .monaco-list-row.focused:has-text("New Revision in Form")');
-    await driver.press('Enter');
-    await driver.waitForSelector('.quick-input-list .monaco-list-row.focused:has-text("Blank form")', { timeoutMs: 15_000 });
-    await driver.press('Enter');
-    await driver.frameWaitForSelector('#form-title:has-text("New revision")', { timeoutMs: 20_000 });
+    await openBlankFormFromPalette();
     const help = await driver.text('[data-path="resources.memory"] .help', inFrames);
     assert.match(help ?? '', /8GB is not a Kubernetes quantity/);
     for (const section of ['Metadata', 'Deployment', 'Advanced', 'Storage & identity', 'Health']) {

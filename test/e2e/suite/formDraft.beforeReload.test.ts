@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import * as driver from './driver';
-import { fieldValue, fill, inFrames, type ReloadDraft } from './form.fixture';
+import { fieldValue, fill, inFrames, openBlankFormFromPalette, type ReloadDraft } from './form.fixture';
 import { extensionId } from './tree.fixture';
 
 describe('The revision form before a window reload', function () {
@@ -22,14 +22,7 @@ describe('The revision form before a window reload', function () {
   it('takes a typed draft, which the workbench holds when the window reloads', async function () {
     this.timeout(90_000);
     await vscode.extensions.getExtension(extensionId)?.activate();
-    await driver.press('F1');
-    await driver.waitForSelector('.quick-input-widget .quick-input-box input');
-    await driver.type('Serve Revisions: New Revision in Form');
-    await driver.waitForSelector('.quick-input-list .monaco-list-row.focused:has-text("New Revision in Form")');
-    await driver.press('Enter');
-    await driver.waitForSelector('.quick-input-list .monaco-list-row.focused:has-text("Blank form")', { timeoutMs: 15_000 });
-    await driver.press('Enter');
-    await driver.frameWaitForSelector('#form-title:has-text("New revision")', { timeoutMs: 20_000 });
+    await openBlankFormFromPalette();
 
     await fill('f-service', draft.service);
     await fill('f-namespace', draft.namespace);
