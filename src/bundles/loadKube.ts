@@ -1,0 +1,24 @@
+/**
+ * Loads the Kubernetes bundle (dist/kube.js) on first use, so activation and the CLI's offline
+ * commands never pay for @kubernetes/client-node. Bundles sit side by side in dist/, so the bundle
+ * is found next to the caller's own file; SERVE_REVISIONS_KUBE_BUNDLE overrides that for tools.
+ *
+ * The layers above import the bundle's types from here, never from src/kube itself: a value
+ * import would copy the whole client into their bundle.
+ */
+import { join } from 'node:path';
+import type * as KubeModule from '../kube/index';
+
+export type Kube = typeof KubeModule;
+export type { ClusterLookups, CreateResult, DryRunResult, NamespaceWatcher, RevisionClient, RevisionRef } from '../kube/index';
+
+let loaded: Kube | undefined;
+
+export function loadKube(): Kube {
+  if (!loaded) {
+    const path = process.env['SERVE_REVISIONS_KUBE_BUNDLE'] ?? join(__dirname, 'kube.js');
+    // A runtime require of a computed path: esbuild leaves it alone, so kube.js stays its own bundle.
+    loaded = require(path) as Kube;
+  }
+  return loaded;
+}
