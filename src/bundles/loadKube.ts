@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type * as KubeModule from '../kube/index';
 
 export type Kube = typeof KubeModule;
-export type { ClusterLookups, CreateResult, DryRunResult, NamespaceWatcher, RevisionClient, RevisionRef } from '../kube/index';
+export type { ClusterLookups, CreateResult, DryRunResult, NamespaceWatcher, RevisionClient } from '../kube/index';
 
 let loaded: Kube | undefined;
 

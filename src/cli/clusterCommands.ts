@@ -160,8 +160,6 @@ async function remove(run: Run): Promise<number> {
 
 const Commands: Record<string, (run: Run) => Promise<number>> = { list, create, start, stop, scale, reproduce, delete: remove };
 
-export const ClusterCommands = Object.keys(Commands);
-
 export async function runClusterCommand(command: string, args: string[], io: CliIo): Promise<number> {
   const handler = Object.hasOwn(Commands, command) ? Commands[command] : undefined;
   if (!handler) throw new UsageError(`unknown command "${command}"`);

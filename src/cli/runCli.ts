@@ -14,8 +14,6 @@ import { diagnoseParsedSpec, parseSpecText, type SpecDiagnostic } from '../core/
 import { defaultIo, ExitCode, formatDiagnostic, outputOption, readSpecFile, UsageError, type CliIo } from './cliIo';
 import { runClusterCommand } from './clusterCommands';
 
-export { ExitCode, type CliIo } from './cliIo';
-
 const Usage = `Usage: serve-revisions <command> [options]
 
 Commands:

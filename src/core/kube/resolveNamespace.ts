@@ -4,7 +4,7 @@
  * then the spec's own `namespace:`, then the one chosen in the extension (Switch Namespace), then
  * the kubeconfig context's, then "default" — as kubectl does.
  */
-export const DefaultNamespace = 'default';
+const DefaultNamespace = 'default';
 
 export interface NamespaceSources {
   /** Given for this one command: the CLI's `--namespace`. */

@@ -1,5 +1,5 @@
 /** New Revision in Form… and Reproduce Revision in Form…: from a tree node, or the palette with a pick. */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { formTargetOf, type FormTarget } from '../../core/form/formTarget';
 import { registerCommand } from '../common/registerCommand';
 import { CommandIds } from '../ids';

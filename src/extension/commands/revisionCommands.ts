@@ -29,7 +29,7 @@ function ref(r: RevisionModel): { service: string; revision: number; namespace: 
 }
 
 /** Validates a replica count as it is typed; undefined when fine. */
-export function replicaProblem(text: string, min = 0, max = 1000): string | undefined {
+function replicaProblem(text: string, min = 0, max = 1000): string | undefined {
   const trimmed = text.trim();
   if (!/^\d+$/.test(trimmed)) return 'Enter a whole number, e.g. 2.';
   const n = Number(trimmed);

@@ -54,7 +54,7 @@ describe('Revision commands', () => {
     const hpa = await admin.autoscaling.readNamespacedHorizontalPodAutoscaler({ name: 'iris-r3', namespace });
     assert.equal(hpa.spec?.minReplicas, 2);
     assert.equal(hpa.spec?.maxReplicas, 5);
-    await driver.waitFor(async () => (await api.revisionsModel.service('iris'))?.revisions.find((r) => r.revision === 3)?.autoscaling?.maxReplicas === 5, { message: 'the tree model to show max 5' });
+    await driver.waitFor(() => api.revisionsModel.service('iris')?.revisions.find((r) => r.revision === 3)?.autoscaling?.maxReplicas === 5, { message: 'the tree model to show max 5' });
   });
 
   it('Copy Endpoint puts the running revision\'s address on the clipboard', async () => {

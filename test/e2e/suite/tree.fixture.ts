@@ -2,7 +2,7 @@
 // kubeconfig with the real RevisionClient (the extension's own dist/kube.js), and readers of
 // what the Revisions view shows, taken from the same provider the view draws from.
 import * as vscode from 'vscode';
-import type { RevisionClient } from '../../../src/kube/index';
+import type { Kube, RevisionClient } from '../../../src/bundles/loadKube';
 import type { RevisionSpec } from '../../../src/core/spec/revisionSpec';
 import type { ExtensionTestApi } from '../../../src/extension/extension';
 import type { RevisionModel, ServiceModel } from '../../../src/core/kube/revisionState';
@@ -22,7 +22,7 @@ export function adminClient(namespace: string): RevisionClient {
   const ext = vscode.extensions.getExtension(extensionId);
   const kubeconfig = process.env.SERVE_REVISIONS_ADMIN_KUBECONFIG ?? process.env.KUBECONFIG;
   if (!ext || !kubeconfig) throw new Error('SERVE_REVISIONS_ADMIN_KUBECONFIG is not set: run the suite through `npm test -- e2e`');
-  const kube = require(`${ext.extensionPath}/dist/kube.js`) as typeof import('../../../src/kube/index');
+  const kube = require(`${ext.extensionPath}/dist/kube.js`) as Kube;
   return kube.RevisionClient.connect({ kubeconfig, namespace });
 }
 
