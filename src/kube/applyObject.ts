@@ -85,27 +85,22 @@ export async function applyObject(apis: KubeApis, object: KubernetesObject, opti
   await callsFor(object.kind).write(apis, object, object.metadata?.name ?? '', namespace, options.dryRun ? { dryRun: 'All' } : {});
 }
 
-function isNotFound(error: unknown): boolean {
-  return httpStatus(error) === 404;
-}
-
-export async function objectExists(apis: KubeApis, kind: RevisionObjectKind, name: string, namespace: string): Promise<boolean> {
+/** Runs a read or delete: true when the object was there, false on 404 Not Found. */
+async function whenFound(call: () => Promise<unknown>): Promise<boolean> {
   try {
-    await Calls[kind].read(apis, name, namespace);
+    await call();
     return true;
   } catch (error) {
-    if (isNotFound(error)) return false;
+    if (httpStatus(error) === 404) return false;
     throw error;
   }
+}
+
+export function objectExists(apis: KubeApis, kind: RevisionObjectKind, name: string, namespace: string): Promise<boolean> {
+  return whenFound(() => Calls[kind].read(apis, name, namespace));
 }
 
 /** Deletes an object; false when it was not there. */
-export async function deleteObject(apis: KubeApis, kind: RevisionObjectKind, name: string, namespace: string): Promise<boolean> {
-  try {
-    await Calls[kind].remove(apis, name, namespace);
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
+export function deleteObject(apis: KubeApis, kind: RevisionObjectKind, name: string, namespace: string): Promise<boolean> {
+  return whenFound(() => Calls[kind].remove(apis, name, namespace));
 }

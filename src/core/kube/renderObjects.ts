@@ -20,6 +20,7 @@ import type {
 import { stringify } from 'yaml';
 import { SpecDefaults, type PortSpec, type RevisionSpec } from '../spec/revisionSpec';
 import { Annotations, Labels, RecordSpecKey, revisionLabels, revisionObjectName, serviceLabels } from './labels';
+import { authoredSpec } from './revisionRecord';
 
 export interface RenderOptions {
   namespace: string;
@@ -45,11 +46,7 @@ export const ContainerName = 'server';
 /** The spec as stored in the record: the user's fields plus what creation assigns. */
 export function recordedSpec(spec: RevisionSpec, options: RenderOptions): RevisionSpec {
   // Identity first, then what creation assigned, then the recipe in the author's order.
-  const { apiVersion, kind, service, message, reproducedFrom, ...recipe } = spec;
-  delete recipe.namespace;
-  delete recipe.revision;
-  delete recipe.createdAt;
-  delete recipe.createdBy;
+  const { apiVersion, kind, service, message, reproducedFrom, namespace: _namespace, ...recipe } = authoredSpec(spec);
   return {
     apiVersion,
     kind,
