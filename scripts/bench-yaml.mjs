@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark of the YAML language features (design.md "Targets"): parse + validate of a 500-line
+// Benchmark of the YAML language features (targets in the README's Performance section): parse + validate of a 500-line
 // spec (< 10 ms median) and a completion answer (< 20 ms p95). Prints the figures; asserts nothing.
 //   node scripts/bench-yaml.mjs [--runs N]     (run it with Node 24: $(bash scripts/node24.sh)/node)
 import * as esbuild from 'esbuild';

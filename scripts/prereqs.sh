@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests need to run a real VS Code offline (see
-# /work/shared/docs/test-hosts.md): Debian's chromium and libkrb5-dev, Node 24 from the npm
+# Installs what the end-to-end tests need to run a real VS Code offline (test/e2e/README.md):
+# Debian's chromium and libkrb5-dev, Node 24 from the npm
 # registry and code-server built against it. Idempotent: when everything is present it only
 # checks and returns in seconds. Everything but the apt packages lives in a cache folder
 # outside the checkout so it is reused between runs.
