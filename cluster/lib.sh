@@ -8,7 +8,7 @@ cluster_run="${SERVE_REVISIONS_CLUSTER_DIR:-$cluster_cache/cluster-run}"
 
 # Order matters: start in this order, stop in the reverse one, so that no component
 # outlives what it depends on for long.
-cluster_components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+cluster_components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok metrics-server)
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
