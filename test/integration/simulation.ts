@@ -4,6 +4,7 @@
  * logs from a file the test writes, a pod's port forwarded to a server the test runs, and the
  * waits that go with them. Everything goes through the real API server; nothing is faked here.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,15 @@ export function adminKubeConfig(): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(adminKubeconfig());
   return kc;
+}
+
+/** Runs the cluster's own kubectl as admin and returns its stdout; throws with stderr on failure. */
+export function kubectl(...args: string[]): string {
+  const binary = process.env.SERVE_REVISIONS_KUBECTL;
+  if (!binary) throw new Error('SERVE_REVISIONS_KUBECTL is not set: run the integration tests through "npm test -- integration".');
+  const result = spawnSync(binary, ['--kubeconfig', adminKubeconfig(), ...args], { encoding: 'utf8', timeout: 60_000 });
+  if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr || result.error?.message}`);
+  return result.stdout;
 }
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AppsV1Api, AutoscalingV2Api, Metrics } from '@kubernetes/client-node';
 import { deleteNamespace, freshNamespace, waitFor } from '../cluster';
-import { adminKubeConfig, createPod, parseQuantity, setSimulatedUsage, waitForEvent, waitForPodMetrics, waitForRunningPod } from '../simulation';
+import { adminKubeConfig, createPod, kubectl, parseQuantity, setSimulatedUsage, waitForEvent, waitForPodMetrics, waitForRunningPod } from '../simulation';
 
 describe('local control plane: metrics.k8s.io from metrics-server, and an HPA that acts on it', function () {
   this.timeout(300_000);
@@ -18,6 +18,7 @@ describe('local control plane: metrics.k8s.io from metrics-server, and an HPA th
     const metrics = new Metrics(adminKubeConfig());
     const nodes = (await metrics.getNodeMetrics()).items.map((n) => n.metadata.name).sort();
     assert.deepEqual(nodes, ['kwok-cpu-0', 'kwok-cpu-1', 'kwok-gpu-0']);
+    assert.deepEqual(kubectl('top', 'nodes', '--no-headers').split('\n').filter((l) => l !== '').map((l) => l.split(/\s+/)[0]), nodes);
 
     await createPod(namespace, 'model', 'registry.invalid/model:1', { requests: { cpu: '500m', memory: '1Gi' } });
     await waitForRunningPod(namespace, 'model');
@@ -25,15 +26,17 @@ describe('local control plane: metrics.k8s.io from metrics-server, and an HPA th
       const c = m.containers[0];
       return c ? { cpu: parseQuantity(c.usage.cpu), memory: parseQuantity(c.usage.memory) } : { cpu: -1, memory: -1 };
     };
-    // Default: 8-12 % of the CPU request and 24-26 % of the memory request.
+    // Default: 8-12 % of the CPU request and 24-26 % of the memory request. A CPU rate is
+    // counted over kwok's time between scrapes but divided by metrics-server's, so a slow
+    // scrape on a loaded machine skews it: CPU is checked within a wide band, memory exactly.
     const initial = usage(await waitForPodMetrics(namespace, 'model'));
-    assert.ok(initial.cpu >= 0.035 && initial.cpu <= 0.065, `default CPU near 50m, got ${initial.cpu}`);
-    assert.ok(initial.memory >= 0.23 * 2 ** 30 && initial.memory <= 0.27 * 2 ** 30, `default memory near 256Mi, got ${initial.memory}`);
+    assert.ok(initial.cpu >= 0.025 && initial.cpu <= 0.1, `default CPU near 50m, got ${initial.cpu}`);
+    assert.ok(initial.memory >= 0.235 * 2 ** 30 && initial.memory <= 0.265 * 2 ** 30, `default memory near 256Mi, got ${initial.memory}`);
 
     await setSimulatedUsage(namespace, { pod: 'model' }, { cpu: '1500m', memory: '3Gi' });
-    const raised = usage(await waitForPodMetrics(namespace, 'model', (m) => usage(m).cpu > 1.4));
-    assert.ok(raised.cpu <= 1.6, `CPU follows the annotation, got ${raised.cpu}`);
+    const raised = usage(await waitForPodMetrics(namespace, 'model', (m) => usage(m).cpu > 1.2 && usage(m).cpu < 1.8));
     assert.equal(raised.memory, 3 * 2 ** 30);
+    assert.match(kubectl('-n', namespace, 'top', 'pod', 'model', '--no-headers'), /^model\s+1\d{3}m\s+3072Mi\s*$/);
 
     await setSimulatedUsage(namespace, { pod: 'model' }, { cpu: null, memory: null });
     const back = usage(await waitForPodMetrics(namespace, 'model', (m) => usage(m).cpu < 0.1));

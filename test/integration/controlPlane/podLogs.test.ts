@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { deleteNamespace, freshNamespace, waitFor } from '../cluster';
-import { adminKubeConfig, createPod, followPodLog, podLogFile, waitForRunningPod } from '../simulation';
+import { adminKubeConfig, createPod, followPodLog, kubectl, podLogFile, waitForRunningPod } from '../simulation';
 
 /** The text of cluster/sim/<name>.log.txt, which start.sh turns into every pod's log. */
 function simulatedLog(name: 'server' | 'crashed'): string[] {
@@ -33,6 +33,8 @@ describe('local control plane: container logs through the API server, the node a
     assert.deepEqual(lines(await core.readNamespacedPodLog({ name: 'server', namespace, tailLines: 2 })), simulatedLog('server').slice(-2));
     const stamped = lines(await core.readNamespacedPodLog({ name: 'server', namespace, tailLines: 1, timestamps: true }));
     assert.match(stamped[0] ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z /);
+    // kubectl takes the same path.
+    assert.deepEqual(lines(kubectl('-n', namespace, 'logs', 'server', '--tail=3')), simulatedLog('server').slice(-3));
   });
 
   it('tails, filters by time and follows a log file the test writes', async () => {
