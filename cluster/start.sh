@@ -356,7 +356,11 @@ wait_for "kube-scheduler /healthz" 60 component_healthy "$scheduler_port"
 wait_for "nodes Ready" 60 kctl wait --for=condition=Ready node --all --timeout=2s
 all_alive
 log "nodes ready after $((SECONDS - t_start))s"
-# Now that the nodes tell where their kubelet listens, so that its first scrape succeeds.
+# Once the nodes tell where their kubelet listens and kwok serves there (its server starts
+# after its controllers), so that metrics-server's first scrape succeeds: a node's metrics need
+# two, and a failed first one costs another 10 s.
+kwok_serving() { curl -fsS --cacert "$pki/ca.crt" "https://127.0.0.1:$kwok_port/healthz"; }
+wait_for "kwok's kubelet endpoint" 60 kwok_serving
 launch metrics-server
 # Pods can only be created once their namespace's default service account exists.
 wait_for "service account default/default" 60 kctl -n default get serviceaccount default
