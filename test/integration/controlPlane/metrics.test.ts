@@ -4,7 +4,8 @@ import { deleteNamespace, freshNamespace, waitFor } from '../cluster';
 import { adminKubeConfig, createPod, kubectl, parseQuantity, setSimulatedUsage, waitForEvent, waitForPodMetrics, waitForRunningPod } from '../simulation';
 
 describe('local control plane: metrics.k8s.io from metrics-server, and an HPA that acts on it', function () {
-  this.timeout(300_000);
+  // Room for every wait below to run to its own deadline on a loaded machine (75 s typical).
+  this.timeout(600_000);
   let namespace: string;
 
   beforeEach(async () => {
