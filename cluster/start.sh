@@ -342,8 +342,8 @@ kctl apply -f "$here/manifests/access.yaml" >/dev/null
 kctl apply --server-side -f "$bin/crds" >/dev/null
 kctl apply -f "$here/manifests/nodes.yaml" >/dev/null
 render "$here/manifests/metrics-server.yaml" \
-  "METRICS_SERVER_PORT=$metrics_server_port" "CA_BUNDLE=$(base64 -w0 <"$pki/ca.crt")" |
-  kctl apply -f - >/dev/null
+  "METRICS_SERVER_PORT=$metrics_server_port" "CA_BUNDLE=$(base64 -w0 <"$pki/ca.crt")" >"$run/metrics-server.yaml"
+kctl apply -f "$run/metrics-server.yaml" >/dev/null
 
 # kwok only after its RBAC and the CRDs it watches exist, so it does not start with failing
 # watches and back off.
@@ -366,14 +366,7 @@ launch metrics-server
 wait_for "service account default/default" 60 kctl -n default get serviceaccount default
 wait_for "service account demo/default" 60 kctl -n demo get serviceaccount default
 wait_for "the CRDs (Gateway API)" 60 kctl wait --for=condition=Established --timeout=2s crd --all
-# metrics.k8s.io answers through the aggregator once metrics-server is up; a node's metrics
-# need two scrapes (a CPU rate), so their arrival proves the whole path: aggregator ->
-# metrics-server -> kwok's /metrics/resource -> the simulated usage.
-node_metrics() {
-  [[ "$(kctl get --raw /apis/metrics.k8s.io/v1beta1/nodes | grep -o '"name":"kwok-[^"]*"' | sort -u | wc -l)" -ge 3 ]] &&
-    kctl get --raw /apis/metrics.k8s.io/v1beta1/pods
-}
-wait_for "metrics of every node from metrics.k8s.io" 90 node_metrics
+wait_for "metrics of every node from metrics.k8s.io" 90 metrics_api_ready
 log "metrics API ready after $((SECONDS - t_start))s"
 
 # A plain KEY=value file (values unquoted) for tests and shells alike.

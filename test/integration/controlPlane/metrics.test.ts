@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { AppsV1Api, AutoscalingV2Api, Metrics } from '@kubernetes/client-node';
-import { deleteNamespace, freshNamespace, waitFor } from '../cluster';
+import { clusterScript, deleteNamespace, freshNamespace, waitFor } from '../cluster';
 import { adminKubeConfig, createPod, kubectl, parseQuantity, setSimulatedUsage, waitForEvent, waitForPodMetrics, waitForRunningPod } from '../simulation';
 
 describe('local control plane: metrics.k8s.io from metrics-server, and an HPA that acts on it', function () {
@@ -89,5 +89,30 @@ describe('local control plane: metrics.k8s.io from metrics-server, and an HPA th
     await setSimulatedUsage(namespace, { labelSelector: 'app=scaled' }, { cpu: null });
     await waitFor(async () => (await replicas()) === 1, 'a scale-down back to the minimum', 180_000, 1000);
     await waitForEvent(namespace, 'HorizontalPodAutoscaler', 'scaled', 'SuccessfulRescale', /New size: 1; reason: All metrics below target/);
+  });
+
+  it('answers 503 while metrics-server is down and 404 once the API is removed, then comes back', async () => {
+    // Raw requests: the aggregator's 503 body is plain text, which client-node's Metrics
+    // reports as a 500 "is not valid JSON" error rather than the real status.
+    const answer = () => {
+      try {
+        kubectl('get', '--raw', '/apis/metrics.k8s.io/v1beta1/nodes');
+        return 'OK';
+      } catch (error) {
+        return /Error from server \((\w+)\)/.exec((error as Error).message)?.[1] ?? (error as Error).message;
+      }
+    };
+    try {
+      clusterScript('metrics-server.sh', 'stop');
+      await waitFor(async () => answer() === 'ServiceUnavailable', 'metrics.k8s.io to answer 503 Service Unavailable', 60_000, 500);
+      clusterScript('metrics-server.sh', 'remove');
+      await waitFor(async () => answer() === 'NotFound', 'metrics.k8s.io to be gone (404)', 60_000, 500);
+      assert.doesNotMatch(kubectl('api-versions'), /^metrics\.k8s\.io\//m);
+    } finally {
+      clusterScript('metrics-server.sh', 'restore');
+    }
+    assert.equal(answer(), 'OK');
+    assert.match(kubectl('api-versions'), /^metrics\.k8s\.io\/v1beta1$/m);
+    assert.equal((await new Metrics(adminKubeConfig()).getNodeMetrics()).items.length, 3);
   });
 });
