@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl, kwok) from the Go modules pinned in cluster/tools/ into a cache
-# folder outside the checkout, and prints that folder as the last line of stdout.
+# kube-scheduler, kubectl, kwok, metrics-server) from the Go modules pinned in cluster/tools/
+# into a cache folder outside the checkout, copies the CRDs the cluster installs at start
+# (Gateway API standard channel, kwok's Logs and PortForward) from those modules into
+# <folder>/crds/, and prints that folder as the last line of stdout.
 #
 # The folder name carries a hash of the pinned go.mod/go.sum files, build flags and Go version, so a
 # version bump builds afresh while an unchanged tree reuses the earlier build in seconds.
@@ -59,6 +61,7 @@ mkdir -p "$bin"
 
 # name|module folder|package
 targets=(
+  "metrics-server|metrics-server|sigs.k8s.io/metrics-server/cmd/metrics-server"
   "etcd|etcd|go.etcd.io/etcd/server/v3"
   "kube-apiserver|kubernetes|k8s.io/kubernetes/cmd/kube-apiserver"
   "kube-controller-manager|kubernetes|k8s.io/kubernetes/cmd/kube-controller-manager"
@@ -74,6 +77,32 @@ for t in "${targets[@]}"; do
   echo "build.sh: building $name ($pkg)" >&2
   (cd "$tools/$mod" && go build "${build_flags[@]}" -o "$bin/$name" "$pkg")
   echo "build.sh: built $name in $((SECONDS - t0))s" >&2
+done
+
+# Manifests that start.sh installs, taken from the pinned modules so that start needs no
+# network: the Gateway API standard channel (its CRDs and the ValidatingAdmissionPolicy that
+# ships beside them) and kwok's Logs and PortForward CRDs.
+# name prefix|module folder|module|space-separated globs inside the module
+crd_sets=(
+  "gateway-api|gateway-api|sigs.k8s.io/gateway-api|config/crd/standard/*.yaml"
+  "kwok|kwok|sigs.k8s.io/kwok|kustomize/crd/bases/kwok.x-k8s.io_logs.yaml kustomize/crd/bases/kwok.x-k8s.io_portforwards.yaml"
+)
+mkdir -p "$bin/crds"
+for c in "${crd_sets[@]}"; do
+  IFS='|' read -r prefix mod module files <<<"$c"
+  # `go mod download` fetches the module (verified against go.sum) if it is not cached yet.
+  dir="$(cd "$tools/$mod" && go mod download -json "$module" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [[ -d "$dir" ]] || { echo "build.sh: cannot find the files of $module" >&2; exit 1; }
+  n=0
+  read -ra patterns <<<"$files"
+  for pattern in "${patterns[@]}"; do
+    for f in "$dir"/$pattern; do
+      [[ -f "$f" ]] || { echo "build.sh: $module has no $pattern" >&2; exit 1; }
+      cp "$f" "$bin/crds/$prefix-$(basename "$f")"
+      n=$((n + 1))
+    done
+  done
+  echo "build.sh: copied $n manifest(s) from $module" >&2
 done
 
 {

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers shared by start.sh, stop.sh, restart-apiserver.sh and pause-etcd.sh. Sourced, not
+# Helpers shared by start.sh, stop.sh and the fault scripts. Sourced, not
 # run. Every script finds the same state folder through the same variables, so stop.sh
 # stops exactly what start.sh started.
 
@@ -8,7 +8,7 @@ cluster_run="${SERVE_REVISIONS_CLUSTER_DIR:-$cluster_cache/cluster-run}"
 
 # Order matters: start in this order, stop in the reverse one, so that no component
 # outlives what it depends on for long.
-cluster_components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+cluster_components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok metrics-server)
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -115,4 +115,12 @@ wait_for() {
     ((SECONDS < deadline)) || die "timed out after ${timeout}s waiting for $what"
     sleep 0.2
   done
+}
+
+# metrics.k8s.io answers through the aggregator once metrics-server is up; a node's metrics
+# need two scrapes (a CPU rate), so metrics for all three nodes prove the whole path:
+# aggregator -> metrics-server -> kwok's /metrics/resource -> the simulated usage.
+metrics_api_ready() {
+  [[ "$(kctl get --raw /apis/metrics.k8s.io/v1beta1/nodes | grep -o '"name":"kwok-[^"]*"' | sort -u | wc -l)" -ge 3 ]] &&
+    kctl get --raw /apis/metrics.k8s.io/v1beta1/pods >/dev/null
 }

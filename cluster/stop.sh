@@ -18,6 +18,7 @@ fi
 # orderly shutdown gains nothing, and their shutdown delays would add up. kube-apiserver
 # hangs for long after it stops listening, hence its short grace. etcd last, once nothing
 # talks to it any more, which lets it exit promptly.
+stop_component metrics-server &
 stop_component kwok &
 stop_component kube-scheduler &
 stop_component kube-controller-manager &
