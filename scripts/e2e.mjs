@@ -22,16 +22,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
-import { tmpdir, homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { format, parseArgs } from 'node:util';
+import { codeServerEntry, node24Bin as nodeBin, nodeVersion, repoRoot } from './toolchain.mjs';
 
-const NODE_VERSION = '24.21.0';
-const CODE_SERVER_VERSION = '4.139.1';
 const CHROMIUM = '/usr/bin/chromium';
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const cache = process.env.SERVE_REVISIONS_CACHE || join(homedir(), '.cache', 'serve-revisions');
 const started = Date.now();
 
 // --- arguments --------------------------------------------------------------------------------
@@ -56,10 +52,8 @@ for (const pair of opts.env) {
   extraEnv[pair.slice(0, eq)] = pair.slice(eq + 1);
 }
 
-const nodeBin = join(cache, `node-v${NODE_VERSION}`, 'bin');
-const codeServerEntry = join(cache, `code-server-${CODE_SERVER_VERSION}`, 'node_modules/code-server/out/node/entry.js');
 for (const [what, path] of [
-  ['Node 24', join(nodeBin, 'node')],
+  [`Node ${nodeVersion}`, join(nodeBin, 'node')],
   ['code-server', codeServerEntry],
   ['Chromium', CHROMIUM],
 ]) {
