@@ -159,27 +159,6 @@ describe('Revisions tree when the cluster says no', () => {
     return roots.map((n) => String(api.revisionsTree.getTreeItem(n).label));
   };
 
-  it('shows a forbidden namespace as an error node with the next steps, then recovers in an allowed one', async () => {
-    const viewer = process.env.SERVE_REVISIONS_VIEWER_KUBECONFIG;
-    assert.ok(viewer, 'SERVE_REVISIONS_VIEWER_KUBECONFIG is not set');
-    await settings().update('kubeconfig', viewer, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('serveRevisions.switchContext', currentContext(viewer));
-    await vscode.commands.executeCommand('serveRevisions.switchNamespace', 'default');
-    const labels = await driver.waitFor(async () => {
-      const l = await rootLabels();
-      return l.some((t) => /forbidden/.test(t)) ? l : undefined;
-    }, { message: 'a forbidden error node' });
-    assert.equal(api.revisionsModel.state.kind, 'error');
-    assert.match(labels.find((t) => /forbidden/.test(t)) ?? '', /namespace "default"/);
-    assert.ok(labels.includes('Retry') && labels.includes('Switch namespace…') && labels.includes('Switch context…'), `next steps missing in ${labels.join(' | ')}`);
-    await driver.waitForSelector('.part.sidebar .monaco-list-row:has-text("forbidden")');
-    await driver.screenshot('tree-forbidden');
-
-    // The viewer may read "demo": the same session recovers there.
-    await vscode.commands.executeCommand('serveRevisions.switchNamespace', 'demo');
-    await driver.waitFor(() => ['ready', 'noServices'].includes(api.revisionsModel.state.kind), { message: 'the tree to recover in namespace demo' });
-  });
-
   it('shows an unreachable cluster as an error node offering a retry', async () => {
     const admin = process.env.SERVE_REVISIONS_ADMIN_KUBECONFIG;
     assert.ok(admin);
