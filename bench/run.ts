@@ -302,6 +302,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // One line; the stack only when asked for, as everywhere in the project.
+  const debug = /^(1|true|yes)$/i.test(process.env['SERVE_REVISIONS_DEBUG'] ?? '');
+  process.stderr.write(`bench: ${error instanceof Error ? (debug ? (error.stack ?? error.message) : `${error.message} (SERVE_REVISIONS_DEBUG=1 shows the details)`) : String(error)}\n`);
   process.exit(1);
 });

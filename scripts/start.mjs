@@ -174,5 +174,5 @@ async function main() {
 
 main().catch((error) => {
   // One line, like every message of this script; the stack only when asked for.
-  if (error?.message !== 'stopped') die(`failed: ${process.env.SERVE_REVISIONS_DEBUG ? (error?.stack ?? error) : `${error?.message ?? error} (SERVE_REVISIONS_DEBUG=1 shows the details)`}`);
+  if (error?.message !== 'stopped') die(`failed: ${/^(1|true|yes)$/i.test(process.env.SERVE_REVISIONS_DEBUG ?? '') ? (error?.stack ?? error) : `${error?.message ?? error} (SERVE_REVISIONS_DEBUG=1 shows the details)`}`);
 });

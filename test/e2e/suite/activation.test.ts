@@ -24,7 +24,7 @@ describe('Serve Revisions in VS Code', () => {
     assert.match(title ?? '', /serve revisions/i);
     await driver.waitForSelector('.activitybar [aria-label^="Serve Revisions"]');
     // Connected to the local cluster: the first row names the context and namespace.
-    await driver.waitForSelector('.part.sidebar .monaco-list-row:has-text("namespace ")', { timeoutMs: 30_000 });
+    await driver.waitForSelector('.part.sidebar .monaco-list-row:has-text("namespace ")', { timeoutMs: driver.Deadline.cluster });
     await driver.screenshot('workbench');
   });
 

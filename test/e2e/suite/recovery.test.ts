@@ -29,13 +29,13 @@ const currentContext = (file: string): string => /^current-context:\s*"?([^"\n]+
 
 /** Waits until the view lists a namespace again (its services, or that it has none). */
 async function treeWorks(api: RevisionsViewTestApi, message: string): Promise<void> {
-  await driver.waitFor(() => ['ready', 'noServices'].includes(api.revisionsModel.state.kind), { message, timeoutMs: 30_000 });
-  await driver.waitForSelector(row('namespace '), { timeoutMs: 30_000 });
+  await driver.waitFor(() => ['ready', 'noServices'].includes(api.revisionsModel.state.kind), { message, timeoutMs: driver.Deadline.cluster });
+  await driver.waitForSelector(row('namespace '));
 }
 
 /** The labels of the root rows, once the model is in `kind`. */
 async function rootLabelsIn(api: RevisionsViewTestApi, kind: string, message: string): Promise<string[]> {
-  await driver.waitFor(() => api.revisionsModel.state.kind === kind, { message, timeoutMs: 30_000 });
+  await driver.waitFor(() => api.revisionsModel.state.kind === kind, { message, timeoutMs: driver.Deadline.cluster });
   const roots = await api.revisionsTree.getChildren();
   return roots.map((n) => String(api.revisionsTree.getTreeItem(n).label));
 }
@@ -67,13 +67,13 @@ describe('Revisions view with no kubeconfig at all', () => {
   });
 
   it('says so in the welcome view, alone, and still offers to write a spec', async () => {
-    await driver.waitFor(() => api.revisionsModel.state.kind === 'noKubeconfig', { message: 'the no-kubeconfig state', timeoutMs: 30_000 });
+    await driver.waitFor(() => api.revisionsModel.state.kind === 'noKubeconfig', { message: 'the no-kubeconfig state' });
     const welcome = await driver.waitFor(
       async () => {
         const t = await driver.text(`${sidebar} .welcome-view-content`);
         return t?.includes('No usable kubeconfig') ? t : undefined;
       },
-      { message: 'the no-kubeconfig welcome text', timeoutMs: 30_000 },
+      { message: 'the no-kubeconfig welcome text' },
     );
     // One message: the generic welcome is not stacked on it.
     assert.doesNotMatch(welcome, /will be listed here/);
@@ -94,15 +94,15 @@ describe('Revisions view with no kubeconfig at all', () => {
   });
 
   it('lets the person choose a kubeconfig file from the welcome view; the tree appears', async () => {
-    await driver.waitFor(() => api.revisionsModel.state.kind === 'noKubeconfig', { message: 'the no-kubeconfig state', timeoutMs: 30_000 });
+    await driver.waitFor(() => api.revisionsModel.state.kind === 'noKubeconfig', { message: 'the no-kubeconfig state' });
     await driver.click(`${sidebar} .welcome-view-content .monaco-button:has-text("Choose Kubeconfig File")`);
     // VS Code's file dialog (the simple one a remote window uses): type the path, press Enter.
-    await driver.waitForSelector(quickInput, { timeoutMs: 15_000 });
+    await driver.waitForSelector(quickInput);
     await driver.press('Control+a', quickInput);
     await driver.type(admin(), quickInput);
     await driver.waitFor(async () => (await driver.value(quickInput)) === admin(), { message: 'the typed path in the file dialog' });
     await driver.press('Enter', quickInput);
-    await driver.waitFor(() => settings().get<string>('kubeconfig') === admin(), { message: 'the setting pointing at the chosen file', timeoutMs: 15_000 });
+    await driver.waitFor(() => settings().get<string>('kubeconfig') === admin(), { message: 'the setting pointing at the chosen file' });
     await treeWorks(api, 'the tree on the chosen kubeconfig');
     assert.equal(api.revisionsModel.where?.context, currentContext(admin()));
     await driver.screenshot('recovery-kubeconfig-chosen');
@@ -148,7 +148,7 @@ describe('Revisions view, from a stale or forbidden choice to a working tree', (
 
     // The picker lists the kubeconfig's contexts without connecting with the stale choice.
     await driver.click(row('Switch context…'));
-    await driver.waitForSelector(`${quickInput}[placeholder*='Context "gone" is no longer in the kubeconfig']`, { timeoutMs: 15_000 });
+    await driver.waitForSelector(`${quickInput}[placeholder*='Context "gone" is no longer in the kubeconfig']`);
     const wanted = first.name;
     await driver.type(wanted, quickInput);
     await driver.waitForSelector(`.quick-input-list .monaco-list-row.focused:has-text(${JSON.stringify(wanted)})`);
@@ -173,7 +173,7 @@ describe('Revisions view, from a stale or forbidden choice to a working tree', (
 
     // The viewer may not list namespaces either: the picker asks for a name, validating as typed.
     await driver.click(row('Switch namespace…'));
-    await driver.waitForSelector(quickInput, { timeoutMs: 15_000 });
+    await driver.waitForSelector(quickInput);
     await driver.press('Control+a', quickInput);
     await driver.type('Demo', quickInput);
     await driver.waitForSelector('.quick-input-widget .quick-input-message:has-text("lowercase")');
