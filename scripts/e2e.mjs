@@ -25,7 +25,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format, parseArgs } from 'node:util';
-import { codeServerEntry, node24Bin as nodeBin, nodeVersion, repoRoot } from './toolchain.mjs';
+import { codeServerEntry, debugRequested, node24Bin as nodeBin, nodeVersion, repoRoot } from './toolchain.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** How long a driver action waits for its element unless the test says otherwise: test/e2e/suite/driver.ts's Deadline.ui. */
@@ -68,7 +68,7 @@ if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) fail(`--timeout-ms must be a 
 
 /** An error for a one-line message; its stack only with SERVE_REVISIONS_DEBUG=1. */
 function explain(err) {
-  if (/^(1|true|yes)$/i.test(process.env.SERVE_REVISIONS_DEBUG ?? '')) return err?.stack ?? String(err);
+  if (debugRequested()) return err?.stack ?? String(err);
   return `${err?.message ?? err} (SERVE_REVISIONS_DEBUG=1 shows the details)`;
 }
 

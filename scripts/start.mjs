@@ -18,7 +18,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cacheDir as cache, codeServerEntry as entry, installEnv, node24Bin as nodeBin, repoRoot as root } from './toolchain.mjs';
+import { cacheDir as cache, codeServerEntry as entry, debugRequested, installEnv, node24Bin as nodeBin, repoRoot as root } from './toolchain.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -174,5 +174,5 @@ async function main() {
 
 main().catch((error) => {
   // One line, like every message of this script; the stack only when asked for.
-  if (error?.message !== 'stopped') die(`failed: ${/^(1|true|yes)$/i.test(process.env.SERVE_REVISIONS_DEBUG ?? '') ? (error?.stack ?? error) : `${error?.message ?? error} (SERVE_REVISIONS_DEBUG=1 shows the details)`}`);
+  if (error?.message !== 'stopped') die(`failed: ${debugRequested() ? (error?.stack ?? error) : `${error?.message ?? error} (SERVE_REVISIONS_DEBUG=1 shows the details)`}`);
 });

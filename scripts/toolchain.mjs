@@ -44,6 +44,14 @@ export const floorNodeBin = nodeBinOf(nodeFloor);
 export const codeServerEntry = join(cacheDir, `code-server-${codeServerVersion}`, 'node_modules/code-server/out/node/entry.js');
 
 /**
+ * Whether a person asked for stack traces: SERVE_REVISIONS_DEBUG=1 (also true/yes). The same rule
+ * as src/core/debugRequested.ts, which the bundles use (it also accepts --debug).
+ */
+export function debugRequested(env = process.env) {
+  return /^(1|true|yes)$/i.test(env.SERVE_REVISIONS_DEBUG ?? '');
+}
+
+/**
  * The environment for a step that installs (prereqs.sh, cluster/build.sh, npm ci): this one minus
  * what `npm test` / `npm start` put there for their own run. A nested npm would take those as its
  * own configuration: `npm_config_user_agent` names the outer Node (code-server's postinstall reads

@@ -3,11 +3,12 @@
  * else is loaded, and is the last resort for failures nobody expected: one line, never a stack
  * trace unless asked for with --debug or SERVE_REVISIONS_DEBUG=1.
  */
+import { debugRequested } from '../core/debugRequested';
 import { escapeControlCharacters } from '../core/escapeText';
 import { nodeFloorProblem } from '../core/runtimeFloor';
 
 const args = process.argv.slice(2);
-const debug = args.includes('--debug') || /^(1|true|yes)$/i.test(process.env['SERVE_REVISIONS_DEBUG'] ?? '');
+const debug = debugRequested(args);
 const UnexpectedFailure = 70;
 
 function lastResort(error: unknown): void {
