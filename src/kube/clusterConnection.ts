@@ -56,8 +56,13 @@ function isMadeUpDefault(kubeConfig: KubeConfig): boolean {
 
 function load(options: ConnectionOptions): KubeConfig {
   const kubeConfig = new KubeConfig();
-  const unusable = (why: string, code: string, cause?: unknown): KubeActionError =>
-    new KubeActionError(`Could not read the kubeconfig from ${source(options)}: ${why}. Fix the file, or point Serve Revisions at another one.`, 'badKubeconfig', undefined, { code, ...(cause === undefined ? {} : { cause }) });
+  const unusable = (why: string, code: 'missing' | 'unreadable', cause?: unknown): KubeActionError =>
+    new KubeActionError(
+      `Could not read the kubeconfig from ${source(options)}: ${why}. ${code === 'missing' ? 'Check the path' : 'Fix the file'}, or point Serve Revisions at another kubeconfig file.`,
+      'badKubeconfig',
+      undefined,
+      { code, ...(cause === undefined ? {} : { cause }) },
+    );
   if (options.kubeconfig) {
     if (!existsSync(options.kubeconfig)) throw unusable('the file does not exist', 'missing');
     try {
