@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { isKubeActionError } from '../core/kube/kubeErrors';
+import { kubeErrorOf } from '../core/kube/kubeErrors';
 import { loadKube, type Kube } from '../core/kube/loadKube';
 import { renderRevision, revisionObjectList } from '../core/kube/renderObjects';
 import { describeState, type RevisionModel, type ServiceModel } from '../core/kube/revisionState';
@@ -90,9 +90,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       io.stderr(`serve-revisions: ${error.message}\nRun "serve-revisions --help" for usage.\n`);
       return ExitCode.usage;
     }
-    if (isKubeActionError(error)) {
-      io.stderr(`serve-revisions: ${error.message}\n`);
-      return ExitCode.findings;
+    // Thrown in dist/kube.js: read as data, its class there is not the one here.
+    const kubeError = kubeErrorOf(error);
+    if (kubeError) {
+      io.stderr(`serve-revisions: ${kubeError.message}\n`);
+      return kubeError.kind === 'unsupportedRuntime' ? ExitCode.usage : ExitCode.findings;
     }
     throw error;
   }

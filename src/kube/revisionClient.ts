@@ -20,7 +20,7 @@ import {
 } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { componentSelector, Labels, ManagedSelector, RecordSpecKey, revisionObjectName, TreeCollections, type TreeCollection } from '../core/kube/labels';
-import { describeKubeError, httpStatus, KubeActionError } from '../core/kube/kubeErrors';
+import { describeKubeError, httpStatus, KubeActionError, kubeErrorOf } from '../core/kube/kubeErrors';
 import { renderRevision, type RenderOptions } from '../core/kube/renderObjects';
 import { buildNamespaceModel, type NamespaceObjects, type RevisionModel, type ServiceModel } from '../core/kube/revisionState';
 import type { RevisionSpec } from '../core/spec/revisionSpec';
@@ -211,7 +211,7 @@ export class RevisionClient {
           await this.start(ref);
         } catch (error) {
           const why = error instanceof Error ? error.message : String(error);
-          throw new KubeActionError(`Revision ${next} of "${spec.service}" was created but could not be started. ${why} The revision is stored (stopped); start it again once the cause is fixed.`, error instanceof KubeActionError ? error.kind : 'other', undefined, { cause: error });
+          throw new KubeActionError(`Revision ${next} of "${spec.service}" was created but could not be started. ${why} The revision is stored (stopped); start it again once the cause is fixed.`, kubeErrorOf(error)?.kind ?? 'other', undefined, { cause: error });
         }
       }
       return { service: spec.service, namespace, revision: next, started: launch };
@@ -366,6 +366,8 @@ export class RevisionClient {
       if (!Number.isInteger(request.maxReplicas) || request.maxReplicas < request.minReplicas) throw bad(`the maximum (${request.maxReplicas}) must be a whole number of at least the minimum (${request.minReplicas}).`);
     }
     try {
+      // First that it exists at all: "not running" would send the person to Start a revision that is not there.
+      await this.readRecord({ ...ref, namespace });
       let autoscaled = false;
       try {
         await this.autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace });

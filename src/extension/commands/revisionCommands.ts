@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { kubeErrorOf } from '../../core/kube/kubeErrors';
 import { RecordSpecKey } from '../../core/kube/labels';
 import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
 import { loadEngine } from '../../core/loadEngine';
@@ -86,6 +87,23 @@ export function registerRevisionCommands(context: vscode.ExtensionContext, sessi
     return picked.revision;
   }
 
+  /**
+   * Asks for a context of the kubeconfig, read without connecting: the stored choice may be the
+   * very thing that is broken (a context deleted from the kubeconfig).
+   */
+  async function pickContext(): Promise<string> {
+    const { contexts, currentContext } = session.kubeconfigContexts();
+    const stored = session.target.context;
+    const stale = stored !== undefined && !contexts.some((c) => c.name === stored);
+    const inUse = stored !== undefined && !stale ? stored : currentContext;
+    const picked = await vscode.window.showQuickPick(
+      contexts.map((c) => ({ label: c.name, description: `${c.name === inUse ? 'current · ' : ''}cluster ${c.cluster}${c.namespace ? ` · namespace ${c.namespace}` : ''}` })),
+      { placeHolder: stale ? `Context "${stored}" is no longer in the kubeconfig: choose another (the kubeconfig is not changed)` : 'Kubernetes context to use (the kubeconfig is not changed)' },
+    );
+    if (!picked) throw new UserCancelled();
+    return picked.label;
+  }
+
   /** The revision a command acts on; current data from the watch when it has it. */
   async function target(arg: RevisionArg, placeHolder: string, filter?: (r: RevisionModel) => boolean): Promise<RevisionModel> {
     if (arg instanceof RevisionNode) return model.service(arg.model.service)?.revisions.find((r) => r.revision === arg.model.revision) ?? arg.model;
@@ -158,29 +176,27 @@ export function registerRevisionCommands(context: vscode.ExtensionContext, sessi
     registerCommand(logger, CommandIds.loadMore, async () => provider.loadMore()),
 
     registerCommand(logger, CommandIds.switchContext, async (name?: string) => {
-      let chosen = typeof name === 'string' ? name : undefined;
-      if (!chosen) {
-        const { contexts, contextName } = client().connection;
-        const picked = await vscode.window.showQuickPick(
-          contexts.map((c) => ({ label: c.name, description: `${c.name === contextName ? 'current · ' : ''}cluster ${c.cluster}${c.namespace ? ` · namespace ${c.namespace}` : ''}` })),
-          { placeHolder: 'Kubernetes context to use (the kubeconfig is not changed)' },
-        );
-        if (!picked) throw new UserCancelled();
-        chosen = picked.label;
-      }
       // A new context starts in its own default namespace.
-      await session.setTarget({ context: chosen });
+      await session.setTarget({ context: typeof name === 'string' ? name : await pickContext() });
     }),
 
     registerCommand(logger, CommandIds.switchNamespace, async (name?: string) => {
       let chosen = typeof name === 'string' ? name : undefined;
       if (!chosen) {
-        const c = client();
+        let c: RevisionClient;
+        try {
+          c = client();
+        } catch (error) {
+          // The stored context is gone from the kubeconfig: namespaces live in a context, so choose that first.
+          if (kubeErrorOf(error)?.kind !== 'unknownContext') throw error;
+          await session.setTarget({ context: await pickContext() });
+          c = client();
+        }
         let names: string[] = [];
         try {
           names = (await c.core.listNamespace()).items.map((n) => n.metadata?.name ?? '').filter((n) => n !== '');
         } catch (error) {
-          logger.warn(`Could not list namespaces in context "${c.contextName}" (${String(error)}); asking for a name instead.`);
+          logger.warn(`Could not list namespaces in context "${c.contextName}" (${kubeErrorOf(error)?.message ?? String(error)}); asking for a name instead.`);
         }
         if (names.length > 0) {
           const picked = await vscode.window.showQuickPick(
@@ -190,10 +206,26 @@ export function registerRevisionCommands(context: vscode.ExtensionContext, sessi
           if (!picked) throw new UserCancelled();
           chosen = picked.label;
         } else {
-          chosen = await ask({ prompt: `Namespace in context "${c.contextName}"`, value: c.namespace, validateInput: (t) => (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(t) ? undefined : 'A namespace name: lowercase letters, digits and "-".') });
+          chosen = await ask({ prompt: `Namespace in context "${c.contextName}" (you may not list them all)`, value: c.namespace, validateInput: (t) => (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(t) ? undefined : 'A namespace name: lowercase letters, digits and "-".') });
         }
       }
       await session.setTarget({ ...session.target, namespace: chosen });
+    }),
+
+    registerCommand(logger, CommandIds.chooseKubeconfig, async () => {
+      const picked = await vscode.window.showOpenDialog({
+        title: 'Kubeconfig file for Serve Revisions (read, never written)',
+        openLabel: 'Use This Kubeconfig',
+        canSelectFiles: true,
+        canSelectFolders: false,
+        canSelectMany: false,
+      });
+      const file = picked?.[0];
+      if (!file) throw new UserCancelled();
+      await vscode.workspace.getConfiguration('serveRevisions').update('kubeconfig', file.fsPath, vscode.ConfigurationTarget.Global);
+      // Another file: start from its own current context and namespace.
+      await session.setTarget({});
+      logger.info(`Reading the kubeconfig ${file.fsPath} (setting serveRevisions.kubeconfig)`);
     }),
 
     registerCommand(logger, CommandIds.copyEndpoint, async (arg?: RevisionArg | ServiceNode) => {

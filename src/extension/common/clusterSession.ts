@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { loadKube, type Kube } from '../../core/kube/loadKube';
-import type { RevisionClient } from '../../kube/index';
+import type { KubeconfigContexts, RevisionClient } from '../../kube/index';
 import type { Logger } from './logger';
 
 /** The extension's own choice of context and namespace, per workspace; the kubeconfig is never written. */
@@ -20,12 +20,18 @@ export class ClusterSession implements vscode.Disposable {
   private client: RevisionClient | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTarget = this.changed.event;
+  private readonly settingsWatch: vscode.Disposable;
 
   constructor(
     private readonly state: vscode.Memento,
     private readonly logger: Logger,
     private readonly load: () => Kube = loadKube,
-  ) {}
+  ) {
+    // Another kubeconfig file (or GPU resource name): connect afresh, as Retry would.
+    this.settingsWatch = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('serveRevisions.kubeconfig') || e.affectsConfiguration('serveRevisions.gpuResourceName')) this.reset();
+    });
+  }
 
   get target(): ClusterTarget {
     return this.state.get<ClusterTarget>(TargetKey) ?? {};
@@ -37,7 +43,17 @@ export class ClusterSession implements vscode.Disposable {
     return configured && configured.trim() !== '' ? configured : undefined;
   }
 
-  /** The client for the chosen context and namespace; throws a KubeActionError with a next step when there is none. */
+  /**
+   * The kubeconfig's contexts, read without connecting and without the stored choice: a stale
+   * stored context must not break the picker meant to replace it. Throws like getClient when
+   * there is no usable kubeconfig.
+   */
+  kubeconfigContexts(): KubeconfigContexts {
+    const kubeconfig = this.kubeconfigPath();
+    return this.load().readContexts(kubeconfig ? { kubeconfig } : {});
+  }
+
+  /** The client for the chosen context and namespace; throws a KubeActionError (read it with kubeErrorOf) with a next step when there is none. */
   getClient(): RevisionClient {
     if (!this.client) {
       const kube = this.load();
@@ -68,6 +84,7 @@ export class ClusterSession implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.settingsWatch.dispose();
     this.changed.dispose();
   }
 }
