@@ -5,6 +5,7 @@ import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileSchema } from './scripts/compile-schema.mjs';
+import { nodeFloor } from './scripts/toolchain.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = !watch;
@@ -28,7 +29,9 @@ const node = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
-  target: 'node20',
+  // The floor is package.json's engines.node; src/core/runtimeFloor.ts reads it from here.
+  target: `node${nodeFloor}`,
+  define: { SERVE_REVISIONS_NODE_FLOOR: JSON.stringify(nodeFloor) },
   sourcemap: true,
   logLevel: 'warning',
 };
@@ -56,13 +59,15 @@ const builds = [
     // @kubernetes/client-node and everything over it; loaded on first use (src/bundles/loadKube.ts).
     entryPoints: { kube: 'src/kube/index.ts' },
     outdir: 'dist',
-    target: 'node22',
     minify: production,
   },
   {
     ...node,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
+    // Older than the floor on purpose: on a Node below it, the CLI must still load far enough to
+    // say which Node it needs (src/cli/main.ts), rather than fail on syntax.
+    target: 'node18',
     banner: { js: '#!/usr/bin/env node' },
     minify: production,
   },

@@ -27,6 +27,7 @@ import { buildNamespaceModel, type ServiceModel } from '../src/core/kube/revisio
 import type { RevisionSpec } from '../src/core/spec/revisionSpec';
 import type * as KubeModule from '../src/kube/index';
 import { TreeCollections } from '../src/core/kube/labels';
+import { debugRequested } from '../src/core/debugRequested';
 
 const { values } = parseArgs({
   options: {
@@ -302,6 +303,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // One line; the stack only when asked for, as everywhere in the project.
+  process.stderr.write(`bench: ${error instanceof Error ? (debugRequested() ? (error.stack ?? error.message) : `${error.message} (SERVE_REVISIONS_DEBUG=1 shows the details)`) : String(error)}\n`);
   process.exit(1);
 });

@@ -3,10 +3,14 @@
 // - every contributed command is declared in src/extension/ids.ts, and every id there is contributed;
 // - every contributed command is registered exactly once by a registerCommand(…, CommandIds.x, …) call in src/;
 // - every view, menu and keybinding names a contributed view or command;
-// - `vsce ls` lists only dist bundles, media/, schemas/, README.md, LICENSE and package.json.
+// - `vsce ls` lists only dist bundles, media/, schemas/, README.md, LICENSE and package.json;
+// - the runtime floors are true: engines.node is at least what every package bundled into dist/
+//   declares, engines.vscode admits no VS Code whose extension host runs an older Node, and
+//   @types/node describes the floor, not a newer Node (run after the build: it reads dist/*.map).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import semver from 'semver';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const ids = readFileSync('src/extension/ids.ts', 'utf8');
@@ -41,6 +45,52 @@ for (const welcome of pkg.contributes?.viewsWelcome ?? []) {
   for (const m of welcome.contents.matchAll(/command:([A-Za-z.]+)/g)) if (!contributed.has(m[1])) problems.push(`viewsWelcome links unknown command ${m[1]}`);
 }
 
+// --- runtime floors ---------------------------------------------------------------------------
+// The Node.js each VS Code release's extension host runs (Help > About; the Electron it ships).
+// Add a row when raising engines.vscode.
+const extensionHostNode = {
+  '1.100': '20.19.0', // Electron 34.5
+  '1.101': '22.15.1', // Electron 35.5
+  '1.104': '22.18.0', // Electron 37.3
+  '1.105': '22.19.0', // Electron 37.6
+};
+const nodeRange = pkg.engines?.node ?? '';
+const floor = /^>=\s*(\d+\.\d+\.\d+)$/.exec(nodeRange)?.[1];
+if (!floor) problems.push(`engines.node must read ">=X.Y.Z" (the lowest Node the bundles run on), not "${nodeRange}"`);
+const vscodeRange = pkg.engines?.vscode ?? '';
+const vscodeMinor = /^\^(1\.\d+)\.0$/.exec(vscodeRange)?.[1];
+if (!vscodeMinor) problems.push(`engines.vscode must read "^1.N.0", not "${vscodeRange}"`);
+else if (!extensionHostNode[vscodeMinor]) problems.push(`engines.vscode is ${vscodeRange}: add the Node.js of VS Code ${vscodeMinor}'s extension host to the table in scripts/check-package.mjs`);
+else if (floor && semver.lt(extensionHostNode[vscodeMinor], floor)) problems.push(`engines.vscode ${vscodeRange} admits VS Code ${vscodeMinor}, whose extension host runs Node.js ${extensionHostNode[vscodeMinor]}, below engines.node ${nodeRange}`);
+const typesNode = pkg.devDependencies?.['@types/node'];
+if (floor && typesNode && semver.minVersion(typesNode)?.major !== semver.major(floor)) problems.push(`@types/node ${typesNode} describes another Node than the floor ${floor}: use ~${semver.major(floor)}.${semver.minor(floor)}.0, so the type-check catches APIs the floor lacks`);
+
+/** The package folder a bundled source file comes from, e.g. node_modules/undici for node_modules/undici/lib/x.js. */
+function packageDir(source) {
+  const parts = source.split('/');
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0) return undefined;
+  const name = parts[at + 1]?.startsWith('@') ? parts.slice(at + 1, at + 3) : parts.slice(at + 1, at + 2);
+  return parts.slice(0, at + 1).concat(name).join('/');
+}
+let bundledPackages = 0;
+if (floor) {
+  for (const bundle of ['extension', 'kube', 'engine', 'cli']) {
+    const map = join('dist', `${bundle}.js.map`);
+    if (!existsSync(map)) {
+      problems.push(`${map} is missing: build first (node esbuild.mjs)`);
+      continue;
+    }
+    const dirs = new Set(JSON.parse(readFileSync(map, 'utf8')).sources.map((s) => packageDir(join(dirname(map), s))).filter(Boolean));
+    for (const dir of dirs) {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      bundledPackages++;
+      const needs = manifest.engines?.node;
+      if (needs && !semver.satisfies(floor, needs)) problems.push(`dist/${bundle}.js bundles ${manifest.name}@${manifest.version}, which needs Node ${needs}: engines.node ${nodeRange} is below it`);
+    }
+  }
+}
+
 const ls = spawnSync(process.execPath, ['node_modules/@vscode/vsce/vsce', 'ls', '--no-dependencies'], { encoding: 'utf8' });
 if (ls.status !== 0) problems.push(`vsce ls failed: ${ls.stderr.trim()}`);
 const allowed = [/^dist\/(extension|kube|engine|webview)\.(js|css)$/, /^media\//, /^schemas\//, /^README\.md$/, /^LICENSE$/, /^package\.json$/];
@@ -52,4 +102,4 @@ if (problems.length > 0) {
   for (const p of problems) console.error(`check-package: ${p}`);
   process.exit(1);
 }
-console.log(`check-package: ${contributed.size} commands (each registered once), ${views.size} views consistent; VSIX holds ${files.length} files: ${files.join(', ')}`);
+console.log(`check-package: ${contributed.size} commands (each registered once), ${views.size} views consistent; floors Node ${floor} and VS Code ${vscodeMinor} (extension host Node ${extensionHostNode[vscodeMinor]}) hold for the ${bundledPackages} bundled packages; VSIX holds ${files.length} files: ${files.join(', ')}`);

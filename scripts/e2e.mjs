@@ -22,16 +22,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
-import { tmpdir, homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { format, parseArgs } from 'node:util';
+import { codeServerEntry, debugRequested, node24Bin as nodeBin, nodeVersion, repoRoot } from './toolchain.mjs';
 
-const NODE_VERSION = '24.21.0';
-const CODE_SERVER_VERSION = '4.139.1';
 const CHROMIUM = '/usr/bin/chromium';
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const cache = process.env.SERVE_REVISIONS_CACHE || join(homedir(), '.cache', 'serve-revisions');
+/** How long a driver action waits for its element unless the test says otherwise: test/e2e/suite/driver.ts's Deadline.ui. */
+const ActionDeadlineMs = 30_000;
 const started = Date.now();
 
 // --- arguments --------------------------------------------------------------------------------
@@ -40,7 +38,8 @@ const { values: opts } = parseArgs({
     workspace: { type: 'string', default: join(repoRoot, 'test/e2e/workspace') },
     suite: { type: 'string', default: join(repoRoot, 'out/test/e2e/suite/index.js') },
     screenshots: { type: 'string', default: join(repoRoot, '.test-artifacts/e2e') },
-    'timeout-ms': { type: 'string', default: '300000' },
+    // A hang guard for the whole run, not a speed check: a loaded 2-core machine takes several times longer.
+    'timeout-ms': { type: 'string', default: '1800000' },
     env: { type: 'string', multiple: true, default: [] },
     verbose: { type: 'boolean', default: false },
   },
@@ -56,10 +55,8 @@ for (const pair of opts.env) {
   extraEnv[pair.slice(0, eq)] = pair.slice(eq + 1);
 }
 
-const nodeBin = join(cache, `node-v${NODE_VERSION}`, 'bin');
-const codeServerEntry = join(cache, `code-server-${CODE_SERVER_VERSION}`, 'node_modules/code-server/out/node/entry.js');
 for (const [what, path] of [
-  ['Node 24', join(nodeBin, 'node')],
+  [`Node ${nodeVersion}`, join(nodeBin, 'node')],
   ['code-server', codeServerEntry],
   ['Chromium', CHROMIUM],
 ]) {
@@ -68,6 +65,12 @@ for (const [what, path] of [
 if (!existsSync(suite)) fail(`suite ${suite} not found; build it first with \`node esbuild.mjs\`.`);
 if (!existsSync(workspace)) fail(`workspace folder ${workspace} not found.`);
 if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) fail(`--timeout-ms must be a positive number`);
+
+/** An error for a one-line message; its stack only with SERVE_REVISIONS_DEBUG=1. */
+function explain(err) {
+  if (debugRequested()) return err?.stack ?? String(err);
+  return `${err?.message ?? err} (SERVE_REVISIONS_DEBUG=1 shows the details)`;
+}
 
 function fail(message) {
   console.error(`e2e: ${message}`);
@@ -167,8 +170,8 @@ async function killServerGroup() {
 
 const deadline = setTimeout(() => finish(1, `timed out after ${timeoutMs} ms`), timeoutMs);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => finish(1, `interrupted by ${sig}`));
-process.on('uncaughtException', (err) => finish(1, `runner crashed: ${err.stack ?? err}`));
-process.on('unhandledRejection', (err) => finish(1, `runner crashed: ${err?.stack ?? err}`));
+process.on('uncaughtException', (err) => finish(1, `runner crashed: ${explain(err)}`));
+process.on('unhandledRejection', (err) => finish(1, `runner crashed: ${explain(err)}`));
 
 // --- the driver: test requests performed with playwright --------------------------------------
 let page;
@@ -260,7 +263,7 @@ const actions = {
     exitCode = Math.max(exitCode, failures > 0 ? 1 : 0);
     handover = reloadRequest.data;
     reloadRequest = undefined;
-    setTimeout(() => reloadWindow().catch((err) => finish(1, `could not reload the window: ${err?.stack ?? err}`)), 0);
+    setTimeout(() => reloadWindow().catch((err) => finish(1, `could not reload the window: ${explain(err)}`)), 0);
     return true;
   },
   async afterReload() {
@@ -274,11 +277,11 @@ const actions = {
  * state) before the page goes. The URL, and so the test payload, stays the same.
  */
 async function reloadWindow() {
-  const reloaded = page.waitForEvent('load', { timeout: 30_000 });
+  const reloaded = page.waitForEvent('load', { timeout: 2 * ActionDeadlineMs });
   await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget .quick-input-box input').waitFor({ timeout: 10_000 });
+  await page.locator('.quick-input-widget .quick-input-box input').waitFor({ timeout: ActionDeadlineMs });
   await page.keyboard.type('Developer: Reload Window');
-  await page.locator('.quick-input-list .monaco-list-row.focused:has-text("Developer: Reload Window")').waitFor({ timeout: 10_000 });
+  await page.locator('.quick-input-list .monaco-list-row.focused:has-text("Developer: Reload Window")').waitFor({ timeout: ActionDeadlineMs });
   await page.keyboard.press('Enter');
   await reloaded;
   log('reloaded the window');
@@ -298,7 +301,7 @@ function startDriver() {
           const action = actions[request.action];
           if (!action) throw new Error(`unknown driver action "${request.action}"`);
           if (!page) throw new Error('the page is not open yet');
-          const result = await action({ timeoutMs: 10_000, ...request });
+          const result = await action({ timeoutMs: ActionDeadlineMs, ...request });
           reply = { ok: true, result: result ?? null };
         } catch (err) {
           reply = { ok: false, error: String(err?.message ?? err) };
@@ -459,4 +462,4 @@ async function main() {
   await page.goto(url.href);
 }
 
-main().catch((err) => finish(1, `runner failed: ${err?.stack ?? err}`));
+main().catch((err) => finish(1, `runner failed: ${explain(err)}`));

@@ -3,7 +3,8 @@
 # scripts can run the tests on the same Node major as VS Code's extension host and
 # code-server (the machine's own Node is 20). Usage: PATH="$(scripts/node24.sh):$PATH" ...
 set -euo pipefail
-NODE_VERSION=24.21.0
+# shellcheck source=versions.env
+source "$(dirname "$0")/versions.env"
 CACHE=${SERVE_REVISIONS_CACHE:-$HOME/.cache/serve-revisions}
 BIN=$CACHE/node-v$NODE_VERSION/bin
 if [ ! -x "$BIN/node" ]; then

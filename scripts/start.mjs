@@ -15,14 +15,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cacheDir as cache, codeServerEntry as entry, debugRequested, installEnv, node24Bin as nodeBin, repoRoot as root } from './toolchain.mjs';
 
-const CODE_SERVER_VERSION = '4.139.1';
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const cache = process.env.SERVE_REVISIONS_CACHE || join(homedir(), '.cache', 'serve-revisions');
 const { values: opts } = parseArgs({
   options: {
     port: { type: 'string', default: '0' },
@@ -42,10 +39,13 @@ function die(message) {
   void cleanup().then(() => process.exit(1));
 }
 
-/** Runs a step in the foreground; stops everything with the step named when it fails. */
-function step(what, command, args, env = {}) {
+/**
+ * Runs a step in the foreground; stops everything with the step named when it fails. Steps run
+ * in `base`: the environment of `npm start` by default, installEnv() for the steps that install.
+ */
+function step(what, command, args, env = {}, base = process.env) {
   log(what);
-  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...base, ...env } });
   if (result.status !== 0) {
     die(`${what} failed (exit ${result.status ?? result.signal}). Read the output above, fix it and run \`npm start\` again.`);
     throw new Error('stopped');
@@ -100,12 +100,13 @@ function freePort(wanted) {
 
 async function main() {
   // 1–2: prerequisites first (Node 24 is needed to package and to seed), then the build.
-  step('prerequisites (Node 24, code-server, Chromium; cached)', 'bash', ['scripts/prereqs.sh']);
-  const nodeBin = output('bash', ['scripts/node24.sh']);
+  // Installs run in an environment of their own: a nested npm must not take this npm's config.
+  const clean = installEnv();
+  step('prerequisites (Node 24, code-server, Chromium; cached)', 'bash', ['scripts/prereqs.sh'], {}, clean);
   const node = join(nodeBin, 'node');
   const pathEnv = { PATH: `${nodeBin}:${process.env.PATH}` };
   if (!opts['no-build']) {
-    if (!existsSync(join(root, 'node_modules'))) step('npm ci', 'npm', ['ci'], pathEnv);
+    if (!existsSync(join(root, 'node_modules'))) step('npm ci', 'npm', ['ci'], { PATH: `${nodeBin}:${clean.PATH}` }, clean);
     step('build (node esbuild.mjs)', node, ['esbuild.mjs'], pathEnv);
     step('package the extension (npm run package)', 'npm', ['run', '--silent', 'package'], pathEnv);
   }
@@ -118,7 +119,7 @@ async function main() {
     if (!existsSync(kubeconfig)) return die(`kubeconfig ${kubeconfig} does not exist.`);
     log(`using your kubeconfig ${kubeconfig} (no local cluster, nothing seeded)`);
   } else {
-    step('local control plane binaries (cluster/build.sh; ~12 min the first time, cached after)', 'bash', ['cluster/build.sh']);
+    step('local control plane binaries (cluster/build.sh; ~6 min the first time, cached after)', 'bash', ['cluster/build.sh'], {}, clean);
     clusterDir = join(cache, 'demo-cluster');
     log(`starting the local control plane in ${clusterDir}`);
     const admin = output('bash', ['cluster/start.sh'], { SERVE_REVISIONS_CLUSTER_DIR: clusterDir }).split('\n').pop();
@@ -134,7 +135,6 @@ async function main() {
 
   // 4: code-server with the packaged extension installed.
   const home = join(cache, 'demo-vscode');
-  const entry = join(cache, `code-server-${CODE_SERVER_VERSION}`, 'node_modules/code-server/out/node/entry.js');
   const workspace = join(home, 'workspace');
   for (const d of ['user-data/User', 'extensions', 'xdg-config', 'xdg-data', 'xdg-cache', 'workspace']) mkdirSync(join(home, d), { recursive: true });
   for (const example of ['iris-bentoml.revision.yaml', 'llama-vllm-gpu.revision.yaml']) {
@@ -173,5 +173,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  if (error?.message !== 'stopped') die(`failed: ${error?.stack ?? error}`);
+  // One line, like every message of this script; the stack only when asked for.
+  if (error?.message !== 'stopped') die(`failed: ${debugRequested() ? (error?.stack ?? error) : `${error?.message ?? error} (SERVE_REVISIONS_DEBUG=1 shows the details)`}`);
 });

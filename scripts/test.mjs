@@ -8,12 +8,11 @@
 // Pass step names to run only some: `npm test -- unit`, `npm test -- integration e2e`.
 // Prints `tests: N passed, N failed` last and exits non-zero when anything failed.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { floorNodeBin, installEnv, node24Bin, nodeVersion, repoRoot as root } from './toolchain.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const allSteps = ['prereqs', 'build', 'unit', 'integration', 'e2e'];
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const steps = requested.length > 0 ? requested : allSteps;
@@ -68,12 +67,12 @@ function finish() {
 }
 
 function node24() {
-  const result = spawnSync('bash', [join(root, 'scripts/node24.sh')], { encoding: 'utf8' });
-  if (result.status !== 0) {
-    console.error(result.stderr);
+  const node = join(node24Bin, 'node');
+  if (!existsSync(node)) {
+    console.error(`test: Node ${nodeVersion} not found at ${node}; run \`npm test -- prereqs\` (or scripts/prereqs.sh) first.`);
     process.exit(1);
   }
-  return join(result.stdout.trim(), 'node');
+  return node;
 }
 
 async function mochaSuite(name, spec, env = {}) {
@@ -98,8 +97,9 @@ function readEnvFile(path) {
 }
 
 if (steps.includes('prereqs')) {
-  await must('prerequisites (apt packages, Node 24, code-server)', 'bash', ['scripts/prereqs.sh']);
-  await must('local control plane build (cached)', 'bash', ['cluster/build.sh']);
+  // Installs run in an environment of their own: a nested npm must not take this npm's config.
+  await must('prerequisites (apt packages, Node 24, the floor Node, code-server)', 'bash', ['scripts/prereqs.sh'], { env: installEnv() });
+  await must('local control plane build (cached)', 'bash', ['cluster/build.sh'], { env: installEnv() });
 }
 if (steps.includes('build')) {
   await must('bundles', process.execPath, ['esbuild.mjs']);
@@ -139,7 +139,10 @@ process.on('SIGINT', () => {
 
 try {
   if (steps.includes('integration')) {
-    await mochaSuite('integration tests (local control plane)', 'out/test/integration/**/*.test.js', { ...clusterEnv, SERVE_REVISIONS_CLUSTER_DIR: clusterDir });
+    // The runtime-floor test runs the built CLI on the Node that runs `npm test` (the machine's)
+    // and on the lowest Node package.json's engines.node allows.
+    const nodes = { SERVE_REVISIONS_MACHINE_NODE: process.execPath, SERVE_REVISIONS_FLOOR_NODE: join(floorNodeBin, 'node') };
+    await mochaSuite('integration tests (local control plane)', 'out/test/integration/**/*.test.js', { ...clusterEnv, ...nodes, SERVE_REVISIONS_CLUSTER_DIR: clusterDir });
   }
   if (steps.includes('e2e')) {
     log('end-to-end tests (code-server + Chromium)');

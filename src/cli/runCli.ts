@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { loadKube } from '../bundles/loadKube';
-import { isKubeActionError } from '../core/kube/kubeErrors';
+import { kubeErrorOf } from '../core/kube/kubeErrors';
 import { renderRevision, revisionObjectList } from '../core/kube/renderObjects';
 import { resolveNamespace } from '../core/kube/resolveNamespace';
 import type { RevisionSpec } from '../core/spec/revisionSpec';
@@ -75,9 +75,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       io.stderr(`serve-revisions: ${error.message}\nRun "serve-revisions --help" for usage.\n`);
       return ExitCode.usage;
     }
-    if (isKubeActionError(error)) {
-      io.stderr(`serve-revisions: ${error.message}\n`);
-      return ExitCode.findings;
+    // Thrown in dist/kube.js: read as data, its class there is not the one here.
+    const kubeError = kubeErrorOf(error);
+    if (kubeError) {
+      io.stderr(`serve-revisions: ${kubeError.message}\n`);
+      return kubeError.kind === 'unsupportedRuntime' ? ExitCode.usage : ExitCode.findings;
     }
     throw error;
   }

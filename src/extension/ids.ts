@@ -19,6 +19,7 @@ export const CommandIds = {
   refresh: 'serveRevisions.refresh',
   switchContext: 'serveRevisions.switchContext',
   switchNamespace: 'serveRevisions.switchNamespace',
+  chooseKubeconfig: 'serveRevisions.chooseKubeconfig',
   copyEndpoint: 'serveRevisions.copyEndpoint',
   openSpec: 'serveRevisions.openSpec',
   createRevision: 'serveRevisions.createRevision',

@@ -3,7 +3,7 @@
  * (src/bundles/loadKube.ts), so activation never pays for @kubernetes/client-node (~2 MB, ~200 ms to load).
  */
 export { FieldManager, mergePatchOptions } from './applyObject';
-export { connect, type ClusterConnection, type ConnectionOptions } from './clusterConnection';
+export { connect, readContexts, type ClusterConnection, type ConnectionOptions, type KubeconfigContext, type KubeconfigContexts } from './clusterConnection';
 export { ClusterLookups } from './clusterLookups';
 export { type DryRunObjectResult, type DryRunOptions, type DryRunResult } from './dryRun';
 export { NamespaceWatcher, type RevisionChange, type WatchStatus } from './namespaceWatcher';

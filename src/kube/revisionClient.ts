@@ -3,7 +3,7 @@
  * the records (revisionStore), what runs for them (revisionLifecycle) and the namespace watch,
  * each resolving the namespace the same way (resolveNamespace).
  */
-import { KubeActionError, isKubeActionError } from '../core/kube/kubeErrors';
+import { KubeActionError, kubeErrorOf } from '../core/kube/kubeErrors';
 import { resolveNamespace } from '../core/kube/resolveNamespace';
 import { authoredSpec, reproducedSpec } from '../core/kube/revisionRecord';
 import type { NamespaceObjects, RevisionModel, ServiceModel } from '../core/kube/revisionState';
@@ -114,7 +114,7 @@ export class RevisionClient {
         await this.lifecycle.start({ service: spec.service, revision, namespace });
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error);
-        throw new KubeActionError(`Revision ${revision} of "${spec.service}" was created but could not be started. ${why} The revision is stored (stopped); start it again once the cause is fixed.`, isKubeActionError(error) ? error.kind : 'other', undefined, { cause: error });
+        throw new KubeActionError(`Revision ${revision} of "${spec.service}" was created but could not be started. ${why} The revision is stored (stopped); start it again once the cause is fixed.`, kubeErrorOf(error)?.kind ?? 'other', undefined, { cause: error });
       }
     }
     return { service: spec.service, namespace, revision, started: launch };

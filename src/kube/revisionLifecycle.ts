@@ -138,6 +138,8 @@ export class RevisionLifecycle {
     const problem = scaleRequestProblem(request);
     if (problem) throw bad(problem);
     try {
+      // First that it exists at all: "not running" would send the person to Start a revision that is not there.
+      await this.store.readRecord(ref);
       if (await objectExists(this.apis, 'HorizontalPodAutoscaler', name, namespace)) {
         if (!('minReplicas' in request)) throw bad('it is autoscaled; give a minimum and a maximum number of replicas instead of a fixed count.');
         const body = { spec: { minReplicas: request.minReplicas, maxReplicas: request.maxReplicas } };

@@ -53,6 +53,12 @@ describe('serve-revisions CLI against the local control plane', function () {
     const missing = await cli('start', 'iris', '1', '-n', namespace);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /Could not find revision 1 of "iris" in namespace "[^"]+" of context "[^"]+": it does not exist/);
+    // Scale says the same as start, stop and delete, not "it is stopped. Start it first."
+    for (const args of [['scale', 'iris', '1', '--replicas', '3'], ['scale', 'iris', '1', '--min', '2', '--max', '4'], ['stop', 'iris', '1'], ['delete', 'iris', '1', '--yes']]) {
+      const gone = await cli(...args, '-n', namespace);
+      assert.equal(gone.code, 1, args.join(' '));
+      assert.match(gone.stderr, /^serve-revisions: Could not find revision 1 of "iris" in namespace "[^"]+" of context "[^"]+": it does not exist/, args.join(' '));
+    }
   });
 
   it('waits for a start with --wait and fails on a broken image with the reason', async () => {
@@ -62,7 +68,7 @@ describe('serve-revisions CLI against the local control plane', function () {
     const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'bad-image.revision.yaml');
     writeFileSync(file, 'apiVersion: serve-revisions/v1\nkind: Revision\nservice: broken\nmessage: m\nimage: registry.invalid/model-server:fail-pull\nresources: {cpu: 100m, memory: 128Mi}\nports: [{name: http, containerPort: 80}]\n');
     assert.equal((await cli('create', file, '-n', namespace)).code, 0);
-    const started = await cli('start', 'broken', '1', '--wait', '--timeout', '60', '-n', namespace);
+    const started = await cli('start', 'broken', '1', '--wait', '--timeout', '240', '-n', namespace);
     assert.equal(started.code, 1);
     assert.match(started.stdout, /Revision 1 of "broken" is failed: ImagePullBackOff/);
   });

@@ -3,7 +3,7 @@ import { describeState } from '../../src/core/kube/describeState';
 import { adminClient, deleteNamespace, freshNamespace, makeSpec, waitFor } from './cluster';
 
 describe('concurrent actions', function () {
-  this.timeout(240_000);
+  this.timeout(480_000);
   let namespace: string;
   beforeEach(async () => {
     namespace = await freshNamespace('load');

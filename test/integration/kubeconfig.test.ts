@@ -3,6 +3,8 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { kubeErrorOf } from '../../src/core/kube/kubeErrors';
+import { readContexts } from '../../src/kube/clusterConnection';
 import { RevisionClient } from '../../src/kube/revisionClient';
 import { adminKubeconfig } from './cluster';
 
@@ -46,6 +48,45 @@ describe('kubeconfig handling as kubectl does it', function () {
     assert.ok(Array.isArray(await client.listServices()));
     assert.equal(RevisionClient.connect({ context: 'via-plugin', namespace: 'default' }).namespace, 'default');
     assert.deepEqual([readFileSync(clusters, 'utf8'), readFileSync(users, 'utf8')], before, 'the kubeconfig files are not written');
-    assert.throws(() => RevisionClient.connect({ context: 'missing' }), /Context "missing" is not in the kubeconfig\. Known contexts: other, via-plugin\./);
+    assert.throws(
+      () => RevisionClient.connect({ context: 'missing' }),
+      (error: unknown) => {
+        assert.equal(kubeErrorOf(error)?.kind, 'unknownContext');
+        assert.match((error as Error).message, /^Context "missing" is not in the kubeconfig \(KUBECONFIG \(.+\)\), or no longer\. Choose one of "other", "via-plugin" \(Switch Context… in the editor, --context NAME on the command line\)\.$/);
+        return true;
+      },
+    );
+    // The contexts, for a picker, without the stale choice getting in the way.
+    assert.deepEqual(readContexts(), { contexts: [{ name: 'other', cluster: clusterEntry.name }, { name: 'via-plugin', cluster: clusterEntry.name, namespace: 'demo' }], currentContext: 'other' });
+  });
+
+  it('tells "no kubeconfig at all" from a broken one, as data', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeconfig-'));
+    process.env['KUBECONFIG'] = [join(dir, 'absent-a'), join(dir, 'absent-b')].join(delimiter);
+    for (const attempt of [() => RevisionClient.connect(), () => readContexts()]) {
+      assert.throws(attempt, (error: unknown) => {
+        assert.deepEqual({ kind: kubeErrorOf(error)?.kind, code: kubeErrorOf(error)?.code }, { kind: 'noKubeconfig', code: 'missing' });
+        assert.match((error as Error).message, /^No usable kubeconfig: none of the files in KUBECONFIG \(.+absent-a:.+absent-b\) exists\./);
+        return true;
+      });
+    }
+    const empty = join(dir, 'empty.kubeconfig');
+    writeFileSync(empty, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
+    assert.equal(kubeErrorOf(catchError(() => RevisionClient.connect({ kubeconfig: empty })))?.code, 'noContexts');
+    assert.equal(kubeErrorOf(catchError(() => RevisionClient.connect({ kubeconfig: join(dir, 'typo.kubeconfig') })))?.kind, 'badKubeconfig');
+    const garbled = join(dir, 'garbled.kubeconfig');
+    writeFileSync(garbled, 'clusters: [\n');
+    const broken = kubeErrorOf(catchError(() => RevisionClient.connect({ kubeconfig: garbled })));
+    assert.equal(broken?.kind, 'badKubeconfig');
+    assert.match(broken?.message ?? '', new RegExp(`^Could not read the kubeconfig from ${garbled}: `));
   });
 });
+
+function catchError(attempt: () => unknown): unknown {
+  try {
+    attempt();
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected it to throw');
+}

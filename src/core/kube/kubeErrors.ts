@@ -1,39 +1,78 @@
 /**
  * Turns what the Kubernetes client throws into a sentence a person can act on: what failed, on
  * which object, in which context, why, and the next step.
+ *
+ * Errors cross bundle boundaries as data. dist/kube.js, dist/extension.js and dist/cli.js each
+ * carry their own copy of KubeActionError, so an error thrown in one is never `instanceof` the
+ * class in another: callers read its kind and code with kubeErrorOf(), never by class identity.
  */
 
-export type KubeErrorKind =
-  | 'unreachable'
-  | 'tls'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'notFound'
-  | 'conflict'
-  | 'invalid'
-  | 'timeout'
-  | 'unavailable'
-  | 'precondition'
-  | 'other';
+/** What went wrong, as callers branch on it. */
+export const KubeErrorKinds = [
+  /** Nothing to read: no kubeconfig file (KUBECONFIG, ~/.kube/config, the setting) or none with a context. */
+  'noKubeconfig',
+  /** A kubeconfig was named but cannot be used: missing file, unreadable, not YAML. */
+  'badKubeconfig',
+  /** The chosen context (e.g. the one stored for this workspace) is not in the kubeconfig (any more). */
+  'unknownContext',
+  /** The running Node.js is older than the bundles need (src/core/runtimeFloor.ts). */
+  'unsupportedRuntime',
+  'unreachable',
+  'tls',
+  'unauthorized',
+  'forbidden',
+  'notFound',
+  'conflict',
+  'invalid',
+  'timeout',
+  'unavailable',
+  'precondition',
+  'other',
+] as const;
 
-export class KubeActionError extends Error {
+export type KubeErrorKind = (typeof KubeErrorKinds)[number];
+
+/** An error as data: what every bundle may rely on. */
+export interface KubeErrorData {
+  kind: KubeErrorKind;
+  message: string;
+  /** The HTTP status, when the API server answered. */
+  status?: number;
+  /** Finer than the kind where a caller needs it: e.g. `missing` or `noContexts` for noKubeconfig, ECONNREFUSED for unreachable. */
+  code?: string;
+}
+
+export class KubeActionError extends Error implements KubeErrorData {
+  readonly code?: string;
+
   constructor(
     message: string,
     readonly kind: KubeErrorKind,
     readonly status?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; code?: string },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'KubeActionError';
+    if (options?.code !== undefined) this.code = options.code;
   }
 }
 
+const knownKinds = new Set<string>(KubeErrorKinds);
+
 /**
- * Whether an error is a KubeActionError. dist/kube.js carries its own copy of the class, so an
- * error thrown there is not `instanceof` the copy in the CLI or extension bundle: match by name.
+ * The kind, code and message of an error thrown by any bundle's KubeActionError, read from its
+ * fields; undefined for any other error.
  */
-export function isKubeActionError(error: unknown): error is KubeActionError {
-  return error instanceof Error && error.name === 'KubeActionError' && 'kind' in error;
+export function kubeErrorOf(error: unknown): KubeErrorData | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { name?: unknown; kind?: unknown; message?: unknown; status?: unknown; code?: unknown };
+  if (e.name !== 'KubeActionError' || typeof e.kind !== 'string' || !knownKinds.has(e.kind) || typeof e.message !== 'string') return undefined;
+  return {
+    kind: e.kind as KubeErrorKind,
+    message: e.message,
+    ...(typeof e.status === 'number' ? { status: e.status } : {}),
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+  };
 }
 
 /** What was being done, for the message: `scale revision 3 of "iris"`. */
@@ -119,12 +158,15 @@ function where(description: ActionDescription): string {
 }
 
 export function describeKubeError(error: unknown, description: ActionDescription): KubeActionError {
-  if (isKubeActionError(error)) return error;
+  const known = kubeErrorOf(error);
+  // Already described (perhaps by another bundle's copy of the class, which has the same fields).
+  if (known) return error as KubeActionError;
   const head = `Could not ${description.action}${where(description)}`;
   const status = httpStatus(error);
   const body = statusBody(error);
   const serverMessage = body?.message;
-  const make = (why: string, kind: KubeErrorKind): KubeActionError => new KubeActionError(`${head}: ${why}`, kind, status, { cause: error });
+  const code = errorCode(error);
+  const make = (why: string, kind: KubeErrorKind): KubeActionError => new KubeActionError(`${head}: ${why}`, kind, status, { cause: error, ...(code ? { code } : {}) });
   if (status !== undefined && status >= 100) {
     switch (status) {
       case 401:
@@ -156,7 +198,6 @@ export function describeKubeError(error: unknown, description: ActionDescription
         return make(`the API server answered ${status}${serverMessage ? `: ${serverMessage}` : ''}.`, 'other');
     }
   }
-  const code = errorCode(error);
   const text = error instanceof Error ? error.message : String(error);
   if (code && TlsCodes.has(code)) {
     return make(`the server's TLS certificate was not accepted (${code}). Check certificate-authority-data of the cluster in your kubeconfig; skip verification only if your kubeconfig says insecure-skip-tls-verify.`, 'tls');

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { loadKube, type ClusterLookups, type Kube, type RevisionClient } from '../../bundles/loadKube';
+import { loadKube, type ClusterLookups, type Kube, type KubeconfigContexts, type RevisionClient } from '../../bundles/loadKube';
 import { resolveNamespace } from '../../core/kube/resolveNamespace';
 import type { Logger } from './logger';
 import { Settings } from './settings';
@@ -22,18 +22,34 @@ export class ClusterSession implements vscode.Disposable {
   private lookups: ClusterLookups | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTarget = this.changed.event;
+  private readonly settingsWatch: vscode.Disposable;
 
   constructor(
     private readonly state: vscode.Memento,
     private readonly logger: Logger,
     private readonly load: () => Kube = loadKube,
-  ) {}
+  ) {
+    // Another kubeconfig file (or GPU resource name): connect afresh, as Retry would.
+    this.settingsWatch = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('serveRevisions.kubeconfig') || e.affectsConfiguration('serveRevisions.gpuResourceName')) this.reset();
+    });
+  }
 
   get target(): ClusterTarget {
     return this.state.get<ClusterTarget>(TargetKey) ?? {};
   }
 
-  /** The client for the chosen context and namespace; throws a KubeActionError with a next step when there is none. */
+  /**
+   * The kubeconfig's contexts, read without connecting and without the stored choice: a stale
+   * stored context must not break the picker meant to replace it. Throws like getClient when
+   * there is no usable kubeconfig.
+   */
+  kubeconfigContexts(): KubeconfigContexts {
+    const kubeconfig = Settings.kubeconfig();
+    return this.load().readContexts(kubeconfig ? { kubeconfig } : {});
+  }
+
+  /** The client for the chosen context and namespace; throws a KubeActionError (read it with kubeErrorOf) with a next step when there is none. */
   getClient(): RevisionClient {
     if (!this.client) {
       const kube = this.load();
@@ -91,6 +107,7 @@ export class ClusterSession implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.settingsWatch.dispose();
     this.changed.dispose();
   }
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { KubeActionError } from '../../core/kube/kubeErrors';
+import { kubeErrorOf, type KubeErrorKind } from '../../core/kube/kubeErrors';
 import type { ServiceModel } from '../../core/kube/revisionState';
 import type { NamespaceWatcher } from '../../bundles/loadKube';
 import type { ClusterSession } from '../common/clusterSession';
@@ -13,7 +13,7 @@ export type TreeState =
   | { kind: 'idle' }
   | { kind: 'loading' }
   | { kind: 'noKubeconfig'; message: string }
-  | { kind: 'error'; message: string; errorKind: string }
+  | { kind: 'error'; message: string; errorKind: KubeErrorKind }
   | { kind: 'noServices' }
   | { kind: 'ready' };
 
@@ -132,13 +132,14 @@ export class RevisionsTreeModel implements vscode.Disposable {
       await watcher.start();
     } catch (error) {
       if (generation !== this.generation) return;
-      const message = error instanceof Error ? error.message : String(error);
-      this.logger.error(message, error);
-      // Only "nothing to read" gets the no-kubeconfig welcome; a stale context choice is an error node offering another.
-      const noConfig = error instanceof KubeActionError && /^(Could not read the kubeconfig|No Kubernetes context is configured)/.test(message);
+      // Thrown in dist/kube.js: its kind is read as data (its class there is not the one here).
+      const failure = kubeErrorOf(error) ?? { kind: 'other' as const, message: error instanceof Error ? error.message : String(error) };
+      this.logger.error(failure.message, error);
       this.servicesByName.clear();
       this.sorted = [];
-      this.setState(noConfig ? { kind: 'noKubeconfig', message } : { kind: 'error', message, errorKind: error instanceof KubeActionError ? error.kind : 'other' });
+      // Only "nothing to read" gets the no-kubeconfig welcome; anything else (a stale context
+      // choice, a broken file, a forbidden namespace) is an error node offering the next step.
+      this.setState(failure.kind === 'noKubeconfig' ? { kind: 'noKubeconfig', message: failure.message } : { kind: 'error', message: failure.message, errorKind: failure.kind });
       return;
     }
     if (generation !== this.generation) {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { KubeErrorKind } from '../../core/kube/kubeErrors';
 import type { ServiceModel } from '../../core/kube/revisionState';
 import { CommandIds } from '../ids';
 import { revisionContextValue, revisionDetails, revisionLabel, serviceContextValue, serviceDescription, stateText } from './revisionPresentation';
@@ -13,6 +14,36 @@ function appearance(service: ServiceModel): string {
     service.endpoint,
     service.revisions.map((r) => [revisionLabel(r), stateText(r), r.image, revisionContextValue(r), revisionDetails(r)]),
   ]);
+}
+
+const retryNode = (): MessageNode =>
+  new MessageNode('retry', 'Retry', new vscode.ThemeIcon('refresh'), 'List and watch the namespace again', { command: CommandIds.refresh, title: 'Retry' });
+const switchContextNode = (): MessageNode =>
+  new MessageNode('pickContext', 'Switch context…', new vscode.ThemeIcon('cloud'), 'Use another context of your kubeconfig', { command: CommandIds.switchContext, title: 'Switch Context' });
+const switchNamespaceNode = (): MessageNode =>
+  new MessageNode('pickNamespace', 'Switch namespace…', new vscode.ThemeIcon('symbol-namespace'), 'Use another namespace', { command: CommandIds.switchNamespace, title: 'Switch Namespace' });
+const chooseKubeconfigNode = (): MessageNode =>
+  new MessageNode('chooseKubeconfig', 'Choose kubeconfig file…', new vscode.ThemeIcon('file'), 'Point Serve Revisions at another kubeconfig file (the file is never written)', { command: CommandIds.chooseKubeconfig, title: 'Choose Kubeconfig File' });
+
+/**
+ * What the view offers below an error, by what went wrong, most likely help first. Retrying a
+ * forbidden namespace fails the same way, so it is not offered; a stale context or a broken
+ * kubeconfig may be fixed in the file, so Retry comes after the switch there.
+ */
+function nextSteps(kind: KubeErrorKind): MessageNode[] {
+  switch (kind) {
+    case 'forbidden':
+      return [switchNamespaceNode(), switchContextNode()];
+    case 'unknownContext':
+    case 'unauthorized':
+      return [switchContextNode(), retryNode()];
+    case 'badKubeconfig':
+      return [chooseKubeconfigNode(), retryNode()];
+    case 'unsupportedRuntime':
+      return [];
+    default:
+      return [retryNode(), switchContextNode(), switchNamespaceNode()];
+  }
 }
 
 /** Services shown before a "Load more" node: a flat list of thousands is unusable. */
@@ -108,20 +139,19 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       case 'noKubeconfig':
         // The welcome content says what to do; an empty tree lets it show.
         return [];
-      case 'noServices':
-        return [];
-      case 'error': {
-        const next: vscode.Command =
-          state.errorKind === 'forbidden'
-            ? { command: CommandIds.switchNamespace, title: 'Switch Namespace' }
-            : { command: CommandIds.refresh, title: 'Retry' };
+      case 'noServices': {
+        const namespace = where ? `namespace "${where.namespace}"` : 'this namespace';
         return [
           ...head,
-          new MessageNode('error', state.message, new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')), state.message, next, 'error'),
-          new MessageNode('retry', 'Retry', new vscode.ThemeIcon('refresh'), 'List and watch the namespace again', { command: CommandIds.refresh, title: 'Retry' }),
-          new MessageNode('pickContext', 'Switch context…', new vscode.ThemeIcon('cloud'), 'Use another context of your kubeconfig', { command: CommandIds.switchContext, title: 'Switch Context' }),
-          new MessageNode('pickNamespace', 'Switch namespace…', new vscode.ThemeIcon('symbol-namespace'), 'Use another namespace', { command: CommandIds.switchNamespace, title: 'Switch Namespace' }),
+          new MessageNode('noServices', `No services in ${namespace} yet`, new vscode.ThemeIcon('info'), `Create the first revision of a service in ${namespace}, or look in another namespace or context.`),
+          new MessageNode('create', 'Create revision…', new vscode.ThemeIcon('add'), `Open the revision form for a new service in ${namespace}`, { command: CommandIds.openForm, title: 'Create Revision' }),
+          switchNamespaceNode(),
+          switchContextNode(),
         ];
+      }
+      case 'error': {
+        const steps = nextSteps(state.errorKind);
+        return [...head, new MessageNode('error', state.message, new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')), state.message, steps[0]?.command, 'error'), ...steps];
       }
       case 'ready': {
         const services = this.model.services;

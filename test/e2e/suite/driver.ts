@@ -3,11 +3,20 @@
 // The runner's loopback URL arrives in SERVE_REVISIONS_E2E_DRIVER.
 import { request } from 'node:http';
 
+/**
+ * How long a wait may take before it counts as failed. They hold on a loaded 2-core machine
+ * (another test run and a CPU hog beside this one), and cost nothing when things are quick: a
+ * wait returns as soon as its state holds. `ui` is for the workbench and the extension, `cluster`
+ * for what the control plane must do first (pods scheduled and running, a watch reconnecting).
+ * The runner (scripts/e2e.mjs) gives playwright actions the `ui` deadline too.
+ */
+export const Deadline = { ui: 30_000, cluster: 120_000 } as const;
+
 /** Where to act: `inFrames` searches every frame, which is how webview content is reached. */
 export interface Target {
   /** Search all frames (webviews are nested iframes) instead of the workbench document only. */
   inFrames?: boolean;
-  /** How long playwright waits for the element; 10 s when omitted. */
+  /** How long playwright waits for the element; Deadline.ui when omitted. */
   timeoutMs?: number;
 }
 
@@ -106,7 +115,7 @@ export const afterReload = <T extends Record<string, unknown>>(): Promise<T | nu
  */
 export async function waitFor<T>(
   predicate: () => T | Promise<T>,
-  { timeoutMs = 10_000, intervalMs = 100, message = 'condition' }: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
+  { timeoutMs = Deadline.ui, intervalMs = 100, message = 'condition' }: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
 ): Promise<NonNullable<T>> {
   const until = Date.now() + timeoutMs;
   let lastError: unknown;

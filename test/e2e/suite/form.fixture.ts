@@ -6,7 +6,7 @@ type TextTag = 'vscode-textfield' | 'vscode-textarea';
 
 /** An input inside one of the form's fields (vscode-elements render the real input in a shadow root). */
 export const input = (id: string, tag: TextTag = 'vscode-textfield') => `${tag}#${id} ${tag === 'vscode-textfield' ? 'input' : 'textarea'}`;
-export const inFrames = { inFrames: true, timeoutMs: 15_000 } as const;
+export const inFrames = { inFrames: true } as const;
 
 /** Replaces a field's text key by key, as a person does. */
 export async function fill(id: string, value: string, tag: TextTag = 'vscode-textfield'): Promise<void> {
@@ -23,9 +23,9 @@ export async function openBlankFormFromPalette(): Promise<void> {
   await driver.type('Serve Revisions: New Revision in Form');
   await driver.waitForSelector('.quick-input-list .monaco-list-row.focused:has-text("New Revision in Form")');
   await driver.press('Enter');
-  await driver.waitForSelector('.quick-input-list .monaco-list-row.focused:has-text("Blank form")', { timeoutMs: 15_000 });
+  await driver.waitForSelector('.quick-input-list .monaco-list-row.focused:has-text("Blank form")');
   await driver.press('Enter');
-  await driver.frameWaitForSelector('#form-title:has-text("New revision")', { timeoutMs: 20_000 });
+  await driver.frameWaitForSelector('#form-title:has-text("New revision")');
 }
 
 /** The text a field shows. */

@@ -30,9 +30,9 @@ describe('The revision form after a window reload', function () {
     // webview editor only while its extension can revive it, so without the serializer the tab is gone.
     await driver.waitFor(
       () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(RevisionFormViewType))),
-      { message: "the form's tab, restored by the reload", timeoutMs: 15_000 },
+      { message: "the form's tab, restored by the reload" },
     );
-    await driver.frameWaitForSelector('#form-title:has-text("New revision")', { timeoutMs: 30_000 });
+    await driver.frameWaitForSelector('#form-title:has-text("New revision")');
     const shown: ReloadDraft = {
       service: await fieldValue('f-service'),
       namespace: await fieldValue('f-namespace'),
@@ -48,11 +48,10 @@ describe('The revision form after a window reload', function () {
   });
 
   it('creates the revision from the restored draft', async function () {
-    this.timeout(90_000);
     await driver.click('vscode-button#create', inFrames);
     const revision = await driver.waitFor(
       async () => (await client.listServices(draft.namespace)).find((s) => s.name === draft.service)?.revisions[0],
-      { message: `a revision of "${draft.service}" in namespace ${draft.namespace}`, timeoutMs: 30_000, intervalMs: 500 },
+      { message: `a revision of "${draft.service}" in namespace ${draft.namespace}`, timeoutMs: driver.Deadline.cluster, intervalMs: 500 },
     );
     assert.equal(revision.message, draft.message);
     assert.equal(revision.spec?.image, draft.image);
@@ -60,7 +59,6 @@ describe('The revision form after a window reload', function () {
     assert.deepEqual(revision.spec?.env, [{ name: draft.envName, value: draft.envValue }]);
     await driver.waitFor(() => !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview)), {
       message: 'the form to close after creating',
-      timeoutMs: 15_000,
     });
   });
 });

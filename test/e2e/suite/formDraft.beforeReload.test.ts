@@ -20,7 +20,6 @@ describe('The revision form before a window reload', function () {
   };
 
   it('takes a typed draft, which the workbench holds when the window reloads', async function () {
-    this.timeout(90_000);
     await vscode.extensions.getExtension(extensionId)?.activate();
     await openBlankFormFromPalette();
 
@@ -43,7 +42,7 @@ describe('The revision form before a window reload', function () {
     await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.Active, preview: false });
     await driver.waitFor(() => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputText, { message: 'the form hidden behind the spec file' });
     await driver.click('.tabs-container .tab:has-text("New revision")');
-    await driver.waitFor(async () => (await fieldValue('f-env-0-value')) === draft.envValue, { message: 'the draft shown again from the saved state', timeoutMs: 20_000 });
+    await driver.waitFor(async () => (await fieldValue('f-env-0-value')) === draft.envValue, { message: 'the draft shown again from the saved state' });
 
     await driver.reloadWindowAfterRun({ draft });
   });

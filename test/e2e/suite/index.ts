@@ -19,8 +19,9 @@ function testFiles(dir: string): string[] {
 
 export async function run(): Promise<void> {
   // Color off: the output is forwarded line by line to the runner's stdout and CI logs.
-  // A generous timeout because each test drives a real workbench in a headless browser.
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
+  // A hang guard, not a speed check: a test drives a real workbench and waits for the cluster,
+  // each wait with its own deadline (driver.Deadline), on a machine that may be loaded.
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 5 * 60_000 });
   // SERVE_REVISIONS_E2E_GREP (passed with `scripts/e2e.mjs --env`) runs only the matching tests while iterating.
   const grep = process.env.SERVE_REVISIONS_E2E_GREP;
   if (grep) mocha.grep(grep);

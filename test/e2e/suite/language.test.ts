@@ -45,7 +45,7 @@ describe('YAML language support for revision specs', function () {
   it('gives the example copy the revision-yaml language and checks it against the cluster', async () => {
     assert.equal(doc.languageId, 'revision-yaml');
     // The example references ConfigMap "iris-settings", which demo does not have: a cluster-aware warning.
-    const warning = await driver.waitFor(() => ours().find((d) => d.code === 'cluster-configmap-missing'), { message: 'the missing-ConfigMap warning from the cluster', timeoutMs: 20_000 });
+    const warning = await driver.waitFor(() => ours().find((d) => d.code === 'cluster-configmap-missing'), { message: 'the missing-ConfigMap warning from the cluster', timeoutMs: driver.Deadline.cluster });
     assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
     assert.match(warning.message, /ConfigMap "iris-settings" does not exist in namespace "demo"/);
     assert.equal(doc.getText(warning.range), 'iris-settings');
@@ -75,7 +75,7 @@ describe('YAML language support for revision specs', function () {
         const item = list.items.find((i) => i.label === 'default');
         return item ? list : undefined;
       },
-      { message: 'the service accounts of namespace demo in completion', timeoutMs: 20_000 },
+      { message: 'the service accounts of namespace demo in completion', timeoutMs: driver.Deadline.cluster },
     );
     assert.equal(accounts.items.find((i) => i.label === 'default')?.kind, vscode.CompletionItemKind.Reference);
     await editor.edit((b) => b.delete(doc.lineAt(last.line).rangeIncludingLineBreak));

@@ -7,7 +7,7 @@ import type { RevisionSpec } from '../../../src/core/spec/revisionSpec';
 import type { ExtensionTestApi } from '../../../src/extension/extension';
 import type { RevisionModel, ServiceModel } from '../../../src/core/kube/revisionState';
 import type { TreeNode } from '../../../src/extension/tree/treeNodes';
-import { waitFor } from './driver';
+import { Deadline, waitFor } from './driver';
 
 export const extensionId = 'serve-revisions.serve-revisions';
 
@@ -78,8 +78,8 @@ export async function shownRevisions(api: ExtensionTestApi, service: string): Pr
   return shown;
 }
 
-/** Waits until revision `n` of `service` is shown with a description matching `pattern`. */
-export function waitForShown(api: ExtensionTestApi, service: string, n: number, pattern: RegExp, timeoutMs = 15_000): Promise<ShownRevision> {
+/** Waits until revision `n` of `service` is shown with a description matching `pattern` (often: until its pods run). */
+export function waitForShown(api: ExtensionTestApi, service: string, n: number, pattern: RegExp, timeoutMs: number = Deadline.cluster): Promise<ShownRevision> {
   return waitFor(
     async () => {
       const r = (await shownRevisions(api, service))?.get(n);

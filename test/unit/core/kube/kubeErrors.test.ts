@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describeKubeError, missingPermission } from '../../../../src/core/kube/kubeErrors';
+import { describeKubeError, KubeActionError, kubeErrorOf, missingPermission } from '../../../../src/core/kube/kubeErrors';
 
 /** The shape client-node 2.x throws: ApiException with the HTTP status in `code` and a JSON body string. */
 function apiException(code: number, body: object): Error {
@@ -45,5 +45,46 @@ describe('Kubernetes errors', () => {
     assert.match(dropped.message, /the API server dropped the request \(ERR_HTTP2_STREAM_ERROR\), as it does when its datastore \(etcd\) is slow or down, so the change may or may not have been applied/);
     const tls = describeKubeError(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), where);
     assert.equal(tls.kind, 'tls');
+  });
+});
+
+describe('Kubernetes errors as data across bundles', () => {
+  /** What an error thrown in dist/kube.js looks like from dist/extension.js: another class with the same fields. */
+  class OtherBundlesKubeActionError extends Error {
+    constructor(
+      message: string,
+      readonly kind: string,
+      readonly status?: number,
+      readonly code?: string,
+    ) {
+      super(message);
+      this.name = 'KubeActionError';
+    }
+  }
+
+  it('reads kind, status and code from another bundle’s copy of the class', () => {
+    const thrown = new OtherBundlesKubeActionError('No usable kubeconfig: KUBECONFIG is not set…', 'noKubeconfig', undefined, 'missing');
+    assert.equal(thrown instanceof KubeActionError, false, 'the premise: class identity does not cross bundles');
+    assert.deepEqual(kubeErrorOf(thrown), { kind: 'noKubeconfig', message: 'No usable kubeconfig: KUBECONFIG is not set…', code: 'missing' });
+    assert.deepEqual(kubeErrorOf(new OtherBundlesKubeActionError('forbidden', 'forbidden', 403)), { kind: 'forbidden', message: 'forbidden', status: 403 });
+  });
+
+  it('reads nothing from other errors', () => {
+    assert.equal(kubeErrorOf(new Error('boom')), undefined);
+    assert.equal(kubeErrorOf(new OtherBundlesKubeActionError('x', 'made-up kind')), undefined);
+    assert.equal(kubeErrorOf(Object.assign(new Error('x'), { kind: 'forbidden' })), undefined, 'a kind alone is not enough');
+    assert.equal(kubeErrorOf('forbidden'), undefined);
+    assert.equal(kubeErrorOf(null), undefined);
+  });
+
+  it('keeps an already described error as it is, whichever bundle made it', () => {
+    const thrown = new OtherBundlesKubeActionError('Context "gone" is not in the kubeconfig', 'unknownContext');
+    assert.equal(describeKubeError(thrown, where), thrown);
+    assert.equal(describeKubeError(thrown, where).kind, 'unknownContext');
+  });
+
+  it('keeps the network error code as the code', () => {
+    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' }) });
+    assert.equal(describeKubeError(refused, where).code, 'ECONNREFUSED');
   });
 });
