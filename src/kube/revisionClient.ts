@@ -66,8 +66,9 @@ export class RevisionClient {
     return this.connection.contextName;
   }
 
+  /** A ref in its own namespace when it names one, else in this connection's. */
   private placed(ref: RevisionRef): RevisionRef & { namespace: string } {
-    return { ...ref, namespace: ref.namespace ?? this.namespace };
+    return { ...ref, namespace: resolveNamespace({ flag: ref.namespace, chosen: this.namespace }) };
   }
 
   /** The namespace's managed objects, with five label-selected LIST calls (never one per revision). */
