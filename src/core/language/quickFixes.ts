@@ -121,7 +121,10 @@ function addRequiredFields(parsed: ParsedSpec, path: SpecPath, fields: readonly 
     return undefined;
   }
   const pad = ' '.repeat(indent);
-  const block = fields.map((field) => fieldText(field, schemaNodeAt([...path, field]))).join('\n').split('\n').map((line) => pad + line).join('\n');
+  // A field of a block with a documented default (resources) starts from that default.
+  const parentDefault = schemaNodeAt(path)?.default;
+  const given = (field: string): unknown => (typeof parentDefault === 'object' && parentDefault !== null && !Array.isArray(parentDefault) ? (parentDefault as Record<string, unknown>)[field] : undefined);
+  const block = fields.map((field) => fieldText(field, schemaNodeAt([...path, field]), given(field))).join('\n').split('\n').map((line) => pad + line).join('\n');
   const position = rangeOf(parsed, insertAt, insertAt);
   const title = fields.length === 1 ? `Add the required field "${fields[0]}"` : `Add the required fields ${fields.map((f) => `"${f}"`).join(', ')}`;
   return { title, edits: [{ range: position, newText: `\n${block}` }], preferred: true };

@@ -5,7 +5,8 @@
 import type { ErrorObject } from 'ajv';
 import validateRevision from '../../generated/revisionValidator';
 import schema from '../../../schemas/revision.schema.json';
-import { formatPath, type SpecFinding, type SpecPath } from './semanticChecks';
+import { quoted } from './messageText';
+import { formatPath, type SpecFinding, type SpecFix, type SpecPath } from './semanticChecks';
 
 interface SchemaNode {
   description?: string;
@@ -56,7 +57,7 @@ function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (typeof value === 'string') return `the text ${quoted(value, 40)}`;
   return `${typeof value} ${String(value)}`;
 }
 
@@ -126,7 +127,7 @@ function messageFor(error: ErrorObject, path: SpecPath, data: unknown): { messag
       const suggestion = closestName(extra, known);
       const where = path.length === 0 ? 'in a revision spec' : `in ${field}`;
       const hint = suggestion ? `did you mean "${suggestion}"?` : `known fields: ${known.join(', ')}`;
-      return { message: `unknown field "${extra}" ${where}: ${hint}`, path: [...path, extra], target: 'key' };
+      return { message: `unknown field ${quoted(extra)} ${where}: ${hint}`, path: [...path, extra], target: 'key' };
     }
     case 'type': {
       const expected = String(params['type']).split(',').map((t) => TypeWords[t] ?? t).join(' or ');
@@ -169,20 +170,63 @@ function valueAt(data: unknown, path: SpecPath): unknown {
   return current;
 }
 
+/**
+ * ajv reports a failed `oneOf` and the errors of each of its branches. When the value's type
+ * picks one branch (a list for `command`), that branch's errors say exactly what is wrong, on the
+ * item; otherwise the oneOf's own message does. A oneOf beside a type error of the same value
+ * (an env item that is text) adds nothing.
+ */
+function selectErrors(errors: ErrorObject[]): ErrorObject[] {
+  const dropped = new Set<ErrorObject>();
+  for (const oneOf of errors.filter((e) => e.keyword === 'oneOf')) {
+    const prefix = `${oneOf.schemaPath}/`;
+    if (errors.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath && !e.schemaPath.startsWith(prefix))) {
+      dropped.add(oneOf);
+    }
+    const branches = new Map<string, ErrorObject[]>();
+    for (const e of errors) {
+      if (!e.schemaPath.startsWith(prefix)) continue;
+      const branch = e.schemaPath.slice(prefix.length).split('/')[0] ?? '';
+      branches.set(branch, [...(branches.get(branch) ?? []), e]);
+    }
+    const fitting = [...branches.values()].filter((list) => !list.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath));
+    const typed = [...branches.values()].some((list) => list.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath));
+    const keep = typed && fitting.length === 1 ? fitting[0] : undefined;
+    for (const list of branches.values()) for (const e of list) if (list !== keep) dropped.add(e);
+    if (keep) dropped.add(oneOf);
+  }
+  return errors.filter((e) => !dropped.has(e));
+}
+
+/** `- HF_HOME=/data/hf`: an env item written as text, the way a shell or Docker writes it. */
+function envTextFinding(path: SpecPath, value: unknown): SpecFinding | undefined {
+  if (path.length !== 2 || path[0] !== 'env' || typeof path[1] !== 'number') return undefined;
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+  const text = String(value);
+  const field = formatPath(path);
+  const match = /^([^=]+)=(.*)$/s.exec(text);
+  if (!match) {
+    return { severity: 'error', code: 'env-item-text', path, target: 'value', message: `${field} is the text ${quoted(text)}: write each variable as a mapping with name and value (or secretKeyRef / configMapKeyRef), e.g. "- name: MODEL_NAME" and "value: iris" below it.` };
+  }
+  const name = (match[1] ?? '').trim();
+  const entry = { name, value: match[2] ?? '' };
+  const fix: SpecFix = { kind: 'replaceValue', path, value: entry, title: `Write as name: ${name} and value` };
+  return { severity: 'error', code: 'env-item-text', path, target: 'value', fixes: [fix], message: `${field} is the text ${quoted(text)}: write each variable as a mapping, here "name: ${quoted(name).slice(1, -1)}" and "value: ${quoted(entry.value).slice(1, -1)}".` };
+}
+
 export function schemaFindings(data: unknown): SpecFinding[] {
   if (validateRevision(data)) return [];
-  const errors = validateRevision.errors ?? [];
-  // A failed oneOf explains itself: drop the errors of its branches.
-  const oneOfs = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath);
-  const kept = errors.filter((e) => !oneOfs.some((prefix) => e.schemaPath.startsWith(`${prefix}/`)));
+  const kept = selectErrors(validateRevision.errors ?? []);
   const findings: SpecFinding[] = [];
   const seen = new Set<string>();
   for (const error of kept) {
-    const { message, path, target } = messageFor(error, pointerToPath(error.instancePath, data), data);
-    const key = `${formatPath(path)}|${message}`;
+    const errorPath = pointerToPath(error.instancePath, data);
+    const special = error.keyword === 'type' ? envTextFinding(errorPath, valueAt(data, errorPath)) : undefined;
+    const finding: SpecFinding = special ?? { severity: 'error', code: `schema-${error.keyword}`, ...messageFor(error, errorPath, data) };
+    const key = `${formatPath(finding.path)}|${finding.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    findings.push({ severity: 'error', code: `schema-${error.keyword}`, message, path, target });
+    findings.push(finding);
   }
   return findings;
 }
