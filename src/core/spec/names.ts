@@ -47,10 +47,10 @@ export function isPortName(value: string): boolean {
 /**
  * An environment variable name. Kubernetes 1.32 turned on the relaxed rule (GA in 1.34): any
  * printable ASCII character except `=`. Older clusters want letters, digits, `_`, `-` and `.`,
- * not starting with a digit.
+ * not starting with a digit, and not `.`, `..` or starting with `..`.
  */
 export function isEnvVarName(value: string, relaxed = true): boolean {
-  if (!relaxed) return EnvVarName.test(value);
+  if (!relaxed) return EnvVarName.test(value) && value !== '.' && !value.startsWith('..');
   if (value === '') return false;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);

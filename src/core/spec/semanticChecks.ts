@@ -278,7 +278,9 @@ function checkResources(spec: Json, add: Add): number {
   if (!isObject(gpu)) return 0;
   const resourceName = gpu['resourceName'];
   if (typeof resourceName === 'string' && !isExtendedResourceName(resourceName)) {
-    const why = resourceName.includes('kubernetes.io/')
+    const why = !resourceName.includes('/') && resourceName !== ''
+      ? `this tool's rule: a GPU is an extended resource with a domain, and a standard name such as ${quoted(resourceName, 20)} would replace the revision's own request of it with the GPU count; write e.g. "${SpecDefaults.gpuResourceName}"`
+      : resourceName.includes('kubernetes.io/')
       ? 'device plugins may not advertise names in the kubernetes.io domain'
       : resourceName.startsWith('requests.')
         ? 'names starting with "requests." are reserved for quotas'

@@ -69,7 +69,7 @@ type verdict struct {
 // A decimal exponent this long may keep the quantity parser busy for minutes or for ever.
 var riskyExponent = regexp.MustCompile(`[0-9.][eE][+-]?[0-9]{5,}`)
 
-const childDeadline = 5 * time.Second
+const childDeadline = 2 * time.Second
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "-one" {
