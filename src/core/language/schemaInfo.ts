@@ -118,7 +118,7 @@ export function yamlScalar(value: unknown, inFlow = false): string {
 
 function readsBackAs(text: string, value: string): boolean {
   try {
-    return parse(text) === value;
+    return parse(text, { logLevel: 'error' }) === value;
   } catch {
     return false;
   }
