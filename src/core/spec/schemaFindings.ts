@@ -174,25 +174,40 @@ function valueAt(data: unknown, path: SpecPath): unknown {
  * ajv reports a failed `oneOf` and the errors of each of its branches. When the value's type
  * picks one branch (a list for `command`), that branch's errors say exactly what is wrong, on the
  * item; otherwise the oneOf's own message does. A oneOf beside a type error of the same value
- * (an env item that is text) adds nothing.
+ * (an env item that is text) adds nothing. Linear in the number of errors: each error finds its
+ * oneOf by walking up its own instance path.
  */
 function selectErrors(errors: ErrorObject[]): ErrorObject[] {
+  const oneOfsAt = new Map<string, ErrorObject[]>();
+  for (const e of errors) if (e.keyword === 'oneOf') oneOfsAt.set(e.instancePath, [...(oneOfsAt.get(e.instancePath) ?? []), e]);
+  if (oneOfsAt.size === 0) return errors;
+  const branchesOf = new Map<ErrorObject, Map<string, ErrorObject[]>>();
+  const ownTypeError = new Set<ErrorObject>();
+  for (const e of errors) {
+    if (e.keyword === 'oneOf') continue;
+    let owner: ErrorObject | undefined;
+    for (let path = e.instancePath; ; path = path.slice(0, path.lastIndexOf('/'))) {
+      owner = oneOfsAt.get(path)?.find((o) => e.schemaPath.startsWith(`${o.schemaPath}/`));
+      if (owner || path === '') break;
+    }
+    if (!owner) {
+      // A type error of the very value a oneOf is about makes that oneOf redundant.
+      if (e.keyword === 'type') for (const o of oneOfsAt.get(e.instancePath) ?? []) ownTypeError.add(o);
+      continue;
+    }
+    const branch = e.schemaPath.slice(owner.schemaPath.length + 1).split('/')[0] ?? '';
+    const branches = branchesOf.get(owner) ?? new Map<string, ErrorObject[]>();
+    branches.set(branch, [...(branches.get(branch) ?? []), e]);
+    branchesOf.set(owner, branches);
+  }
   const dropped = new Set<ErrorObject>();
-  for (const oneOf of errors.filter((e) => e.keyword === 'oneOf')) {
-    const prefix = `${oneOf.schemaPath}/`;
-    if (errors.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath && !e.schemaPath.startsWith(prefix))) {
-      dropped.add(oneOf);
-    }
-    const branches = new Map<string, ErrorObject[]>();
-    for (const e of errors) {
-      if (!e.schemaPath.startsWith(prefix)) continue;
-      const branch = e.schemaPath.slice(prefix.length).split('/')[0] ?? '';
-      branches.set(branch, [...(branches.get(branch) ?? []), e]);
-    }
-    const fitting = [...branches.values()].filter((list) => !list.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath));
-    const typed = [...branches.values()].some((list) => list.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath));
-    const keep = typed && fitting.length === 1 ? fitting[0] : undefined;
-    for (const list of branches.values()) for (const e of list) if (list !== keep) dropped.add(e);
+  for (const oneOf of [...oneOfsAt.values()].flat()) {
+    if (ownTypeError.has(oneOf)) dropped.add(oneOf);
+    const branches = [...(branchesOf.get(oneOf)?.values() ?? [])];
+    const typed = (list: ErrorObject[]): boolean => list.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath);
+    const fitting = branches.filter((list) => !typed(list));
+    const keep = branches.some(typed) && fitting.length === 1 ? fitting[0] : undefined;
+    for (const list of branches) for (const e of list) if (list !== keep) dropped.add(e);
     if (keep) dropped.add(oneOf);
   }
   return errors.filter((e) => !dropped.has(e));
@@ -214,6 +229,10 @@ function envTextFinding(path: SpecPath, value: unknown): SpecFinding | undefined
   return { severity: 'error', code: 'env-item-text', path, target: 'value', fixes: [fix], message: `${field} is the text ${quoted(text)}: write each variable as a mapping, here "name: ${quoted(name).slice(1, -1)}" and "value: ${quoted(entry.value).slice(1, -1)}".` };
 }
 
+/**
+ * The schema's findings. Messages are written when first read: a file with 60,000 unknown fields
+ * shows 50 of them, and the others need only their path and code to be placed and counted.
+ */
 export function schemaFindings(data: unknown): SpecFinding[] {
   if (validateRevision(data)) return [];
   const kept = selectErrors(validateRevision.errors ?? []);
@@ -221,11 +240,23 @@ export function schemaFindings(data: unknown): SpecFinding[] {
   const seen = new Set<string>();
   for (const error of kept) {
     const errorPath = pointerToPath(error.instancePath, data);
-    const special = error.keyword === 'type' ? envTextFinding(errorPath, valueAt(data, errorPath)) : undefined;
-    const finding: SpecFinding = special ?? { severity: 'error', code: `schema-${error.keyword}`, ...messageFor(error, errorPath, data) };
-    const key = `${formatPath(finding.path)}|${finding.message}`;
+    const key = `${error.keyword}|${error.instancePath}|${JSON.stringify(error.params)}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    const special = error.keyword === 'type' ? envTextFinding(errorPath, valueAt(data, errorPath)) : undefined;
+    if (special) {
+      findings.push(special);
+      continue;
+    }
+    const extra = error.keyword === 'additionalProperties' ? String((error.params as Record<string, unknown>)['additionalProperty']) : undefined;
+    const target: 'key' | 'value' = ['required', 'additionalProperties', 'oneOf'].includes(error.keyword) ? 'key' : 'value';
+    let message: string | undefined;
+    const finding = { severity: 'error', code: `schema-${error.keyword}`, path: extra === undefined ? errorPath : [...errorPath, extra], target } as unknown as SpecFinding;
+    Object.defineProperty(finding, 'message', {
+      get: () => (message ??= messageFor(error, errorPath, data).message),
+      enumerable: true,
+      configurable: true,
+    });
     findings.push(finding);
   }
   return findings;
