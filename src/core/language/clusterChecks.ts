@@ -7,6 +7,7 @@
 import { quoted } from '../spec/messageText';
 import { isEnvVarName } from '../spec/names';
 import { checkSpec, usesStrictEnvNames, type SpecPath } from '../spec/semanticChecks';
+import { SpecDefaults } from '../spec/specDefaults';
 import { findingToDiagnostic, type ParsedSpec, type SpecDiagnostic } from '../spec/specDocument';
 
 export interface ClusterFacts {
@@ -103,7 +104,7 @@ export function clusterDiagnostics(parsed: ParsedSpec, facts: ClusterFacts): Spe
   const gpu = isObject(resources) ? resources['gpu'] : undefined;
   const count = isObject(gpu) ? gpu['count'] : undefined;
   if (facts.gpuCapacity && isObject(gpu) && typeof count === 'number' && count > 0) {
-    const resourceName = typeof gpu['resourceName'] === 'string' ? gpu['resourceName'] : (facts.defaultGpuResourceName ?? 'nvidia.com/gpu');
+    const resourceName = typeof gpu['resourceName'] === 'string' ? gpu['resourceName'] : (facts.defaultGpuResourceName ?? SpecDefaults.gpuResourceName);
     const most = facts.gpuCapacity[resourceName];
     if (most === undefined || most === 0) {
       const known = Object.keys(facts.gpuCapacity);
