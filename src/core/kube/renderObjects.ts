@@ -120,10 +120,10 @@ function renderEnv(spec: RevisionSpec): V1EnvVar[] | undefined {
   if (!spec.env || spec.env.length === 0) return undefined;
   return spec.env.map((entry): V1EnvVar => {
     if (entry.secretKeyRef) {
-      return { name: entry.name, valueFrom: { secretKeyRef: { name: entry.secretKeyRef.name, key: entry.secretKeyRef.key, ...(entry.secretKeyRef.optional !== undefined ? { optional: entry.secretKeyRef.optional } : {}) } } };
+      return { name: entry.name, valueFrom: { secretKeyRef: { name: entry.secretKeyRef.name, key: entry.secretKeyRef.key, ...(entry.secretKeyRef.optional ? { optional: true } : {}) } } };
     }
     if (entry.configMapKeyRef) {
-      return { name: entry.name, valueFrom: { configMapKeyRef: { name: entry.configMapKeyRef.name, key: entry.configMapKeyRef.key, ...(entry.configMapKeyRef.optional !== undefined ? { optional: entry.configMapKeyRef.optional } : {}) } } };
+      return { name: entry.name, valueFrom: { configMapKeyRef: { name: entry.configMapKeyRef.name, key: entry.configMapKeyRef.key, ...(entry.configMapKeyRef.optional ? { optional: true } : {}) } } };
     }
     return { name: entry.name, value: entry.value ?? '' };
   });

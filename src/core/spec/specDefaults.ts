@@ -59,18 +59,16 @@ export interface DefaultOptions {
 }
 
 /**
- * The spec with every default it leaves out written in. Applying it twice changes nothing, and a
- * spec rendered with or without it gives the same objects.
+ * The spec with every default it leaves out written in, but for `false`: a switch left out is off,
+ * to this tool and to Kubernetes alike, so writing `readOnly: false` into every stored record
+ * would say nothing. Applying it twice changes nothing, and a spec rendered with or without it
+ * gives the same objects.
  */
 export function applySpecDefaults(input: RevisionSpec, options: DefaultOptions = {}): RevisionSpec {
   const spec = structuredClone(input);
   spec.resources ??= { ...SpecDefaults.resources };
   const gpu = spec.resources.gpu;
   if (gpu) gpu.resourceName ??= options.gpuResourceName ?? SpecDefaults.gpuResourceName;
-  for (const entry of spec.env ?? []) {
-    const ref = entry.secretKeyRef ?? entry.configMapKeyRef;
-    if (ref) ref.optional ??= SpecDefaults.keyRefOptional;
-  }
   spec.ports ??= [{ ...SpecDefaults.port }];
   for (const port of spec.ports) port.protocol ??= SpecDefaults.protocol;
   if (spec.autoscaling) {
@@ -79,8 +77,6 @@ export function applySpecDefaults(input: RevisionSpec, options: DefaultOptions =
   } else {
     spec.replicas ??= SpecDefaults.replicas;
   }
-  spec.launchImmediately ??= SpecDefaults.launchImmediately;
-  for (const volume of spec.volumes ?? []) volume.readOnly ??= SpecDefaults.readOnly;
   const health = spec.healthCheck;
   if (health) {
     const first = spec.ports[0];
