@@ -9,27 +9,16 @@ import type { RevisionSpec } from '../../src/core/spec/revisionSpec';
 import { findSpecProblems } from '../../src/core/spec/validateSpec';
 import { dryRunRevision } from '../../src/kube/dryRun';
 import { adminClient, deleteNamespace, freshNamespace } from './cluster';
+import { seededRandom as random } from '../seededRandom';
 
 const Seed = Number(process.env['SERVE_REVISIONS_PROPERTY_SEED'] ?? 20261128);
 const Count = Number(process.env['SERVE_REVISIONS_PROPERTY_COUNT'] ?? 300);
 const Parallel = 4;
 
-/** mulberry32: small and seeded, so a failure replays from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rnd = () => number;
 const pick = <T>(rnd: Rnd, items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
 const chance = (rnd: Rnd, p = 0.5): boolean => rnd() < p;
-const int = (rnd: Rnd, min: number, max: number): number => min + Math.floor(rnd() * (max - min + 1));
 const letters = 'abcdefghijklmnopqrstuvwxyz';
 const label = (rnd: Rnd, length: number): string => Array.from({ length }, (_, i) => (i === 0 || i === length - 1 || chance(rnd, 0.8) ? pick(rnd, [...letters]) : pick(rnd, ['-', '0', '9']))).join('');
 
@@ -102,7 +91,7 @@ function generateSpec(rnd: Rnd, index: number): RevisionSpec {
   const portNumbers: number[] = [];
   if (portCount > 0) {
     const numbers = [1, 80, 3000, 8000, 8080, 9000, 65535];
-    spec['ports'] = Array.from({ length: portCount }, (_, i) => {
+    spec['ports'] = Array.from({ length: portCount }, () => {
       const name = pick(rnd, ['http', 'grpc', 'metrics', 'a', 'web-1', 'abcdefghijklmno'].filter((n) => !portNames.includes(n)));
       let number = pick(rnd, numbers);
       while (portNumbers.includes(number)) number = (number % 65535) + 1;
@@ -112,7 +101,6 @@ function generateSpec(rnd: Rnd, index: number): RevisionSpec {
       if (portCount > 1 || chance(rnd, 0.7)) port['name'] = name;
       else portNames.pop();
       if (chance(rnd, 0.8)) port['protocol'] = pick(rnd, ['http', 'grpc', 'tcp']);
-      void i;
       return port;
     });
   } else {

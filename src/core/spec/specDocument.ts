@@ -9,9 +9,14 @@
  * findings. Every message is one line with control characters escaped.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { SpecLimits } from './specLimits';
+import { prescanYaml, utf8Length } from './yamlPrescan';
+import { isEmptyDocument, keyText, measureShape, plainValue, quotedScalars } from './yamlTree';
 import { escapeControl, quoted } from './messageText';
 import { type CheckOptions, type SpecFinding, type SpecFix, type SpecPath, type Severity } from './semanticChecks';
 import { findSpecProblems } from './validateSpec';
+
+export { SpecLimits } from './specLimits';
 
 /** Zero-based line and character, as VS Code and the language server protocol count them. */
 export interface Position {
@@ -49,298 +54,57 @@ export interface ParsedSpec {
 /** Syntax errors described in full; a wall of them is counted after this many. */
 const MaxSyntaxDetails = 500;
 
-/** The limits that keep the work and the output bounded on any input (documented in the README). */
-export const SpecLimits = {
-  /** A revision is stored in a ConfigMap, which holds at most 1 MiB. */
-  maxBytes: 1024 * 1024,
-  /** Collections inside collections; a spec needs about six. */
-  maxDepth: 64,
-  /** Values (lines with content, flow items) read at all: bounds the parser's time and memory; a large spec has a few hundred. */
-  maxValues: 10_000,
-  /** Syntax marks outside quotes, comments and block scalars (`[]{},?|>&*!%@` and `: `/`- `): bounds the parser's work on garbage. */
-  maxMarks: 200_000,
-  /** Values aliases add once expanded: stops "billion laughs" documents, allows any real reuse. */
-  maxAliasValues: 100_000,
-  /** Findings reported per file; the rest are counted in one last finding. */
-  maxFindings: 50,
-} as const;
-
-/** The UTF-8 size of a text, without encoding it. */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
-/** An empty document (`---` with nothing or only comments after it): Kubernetes tooling skips these. */
-function isEmptyDocument(doc: Document.Parsed): boolean {
-  const contents = doc.contents as Node | null;
-  return contents === null || (isScalar(contents) && contents.value === null && contents.tag === undefined && (contents.source === '' || contents.source === undefined));
-}
-
-interface Shape {
-  /** The first node nested deeper than the limit. */
-  tooDeep?: Node;
-  /** Aliases add more than the limit of values once expanded. */
-  tooLarge?: boolean;
-  /** An alias that refers to a node containing it. */
-  cyclic?: Node;
-  /** An alias with no anchor before it. */
-  unresolved?: Node;
-  duplicates: Array<{ key: Node; text: string }>;
-  /** What each alias refers to: the last node with its anchor before it, as YAML says. */
-  aliasTargets: Map<Node, Node>;
-}
-
-/** A key as text; a `<<` merge key is a symbol in yaml's tree. */
-function keyText(value: unknown): string {
-  if (typeof value === 'symbol') return value.description ?? '';
-  return value === null || value === undefined ? '' : String(value);
-}
-
-const isMergeKey = (key: unknown): boolean => isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
-
-function children(node: Node): Node[] {
-  if (isMap(node)) {
-    const out: Node[] = [];
-    for (const item of node.items) {
-      if (!isPair(item)) continue;
-      if (item.key) out.push(item.key as Node);
-      if (item.value) out.push(item.value as Node);
-    }
-    return out;
-  }
-  if (isSeq(node)) return node.items.filter((item): item is Node => item !== null && typeof item === 'object');
-  return [];
-}
-
-/**
- * One pass over the document in document order, without recursion (so no depth can overflow the
- * stack): the nesting depth, the values aliases add once expanded (sizes memoised, so linear in
- * the source), alias cycles, duplicate keys (a set per mapping; yaml's own check is quadratic)
- * and each alias's target (yaml resolves an alias by scanning the document, quadratic too).
- */
-function measureShape(doc: Document.Parsed): Shape {
-  const shape: Shape = { duplicates: [], aliasTargets: new Map() };
-  const root = doc.contents as Node | null;
-  if (!root) return shape;
-  const anchors = new Map<string, Node>();
-  const size = new Map<Node, number>();
-  const open = new Set<Node>();
-  const stack: Array<{ node: Node; kids: Node[]; next: number }> = [];
-  const target = (node: Node): Node | undefined => (isAlias(node) ? shape.aliasTargets.get(node) : node);
-  const push = (node: Node): void => {
-    if (isAlias(node)) {
-      const found = anchors.get(node.source);
-      if (!found) {
-        shape.unresolved ??= node;
-        return;
-      }
-      shape.aliasTargets.set(node, found);
-      if (open.has(found)) shape.cyclic ??= node;
-      return;
-    }
-    if (node.anchor) anchors.set(node.anchor, node);
-    if (!isMap(node) && !isSeq(node)) {
-      size.set(node, 1);
-      return;
-    }
-    if (stack.length >= SpecLimits.maxDepth) {
-      shape.tooDeep ??= node;
-      return;
-    }
-    open.add(node);
-    if (isMap(node)) {
-      const seen = new Set<string>();
-      for (const item of node.items) {
-        if (!isPair(item) || !isScalar(item.key) || isMergeKey(item.key)) continue;
-        const text = keyText(item.key.value);
-        if (seen.has(text)) shape.duplicates.push({ key: item.key as Node, text });
-        seen.add(text);
-      }
-    }
-    stack.push({ node, kids: children(node), next: 0 });
-  };
-  push(root);
-  let sourceValues = 0;
-  while (stack.length > 0 && !shape.tooDeep && !shape.cyclic) {
-    const frame = stack[stack.length - 1] as (typeof stack)[number];
-    if (frame.next < frame.kids.length) {
-      push(frame.kids[frame.next++] as Node);
-      continue;
-    }
-    let total = 1;
-    for (const kid of frame.kids) {
-      const resolved = target(kid);
-      total += resolved ? (size.get(resolved) ?? 1) : 1;
-    }
-    size.set(frame.node, total);
-    open.delete(frame.node);
-    stack.pop();
-  }
-  for (const node of size.keys()) if (!isAlias(node)) sourceValues++;
-  const expanded = size.get(root) ?? 1;
-  if (expanded - sourceValues > SpecLimits.maxAliasValues) shape.tooLarge = true;
-  return shape;
-}
-
-/**
- * What would make the YAML parser itself slow or hungry, found in one cheap pass before parsing:
- * nesting (it recurses per level) by flow brackets (`[[[[`, `{a: {a:`) and compact sequences on
- * one line (`- - - -`), and the number of values (its syntax tree takes about a kilobyte per
- * value while it parses). Brackets count only where a flow collection can start; text inside
- * quotes, comments and block scalars is skipped. `deepAt` is the offset where the depth passes
- * the limit, or -1; `values` estimates the values (lines with content, flow items).
- */
-export function prescanYaml(text: string, limit: number = SpecLimits.maxDepth): { deepAt: number; values: number; marks: number } {
-  let values = 0;
-  let marks = 0;
-  let depth = 0;
-  let quote: '"' | "'" | undefined;
-  let blockIndent = -1;
-  let lineIndent = 0;
-  let atLineStart = true;
-  let lastSignificant = '\n';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (c === '\n' || c === '\r') {
-      atLineStart = true;
-      lastSignificant = '\n';
-      continue;
-    }
-    if (atLineStart) {
-      let j = i;
-      while (text[j] === ' ') j++;
-      lineIndent = j - i;
-      const blank = j >= text.length || text[j] === '\n' || text[j] === '\r';
-      if (blockIndent >= 0 && quote === undefined && depth === 0) {
-        if (blank || lineIndent > blockIndent) {
-          const end = text.indexOf('\n', j);
-          i = end === -1 ? text.length : end - 1;
-          continue;
-        }
-        blockIndent = -1;
-      }
-      atLineStart = false;
-      if (!blank && text[j] !== '#') values++;
-      if (quote === undefined && depth === 0) {
-        // `- - - x` and `? ? x`: each indicator opens a level of its own.
-        let k = j;
-        let compact = 0;
-        while ((text[k] === '-' || text[k] === '?') && (text[k + 1] === ' ' || text[k + 1] === '\t')) {
-          compact++;
-          k += 2;
-          while (text[k] === ' ') k++;
-        }
-        if (compact > limit) return { deepAt: k, values, marks };
-        values += Math.max(0, compact - 1);
-      }
-      i = j - 1;
-      continue;
-    }
-    if (quote === '"') {
-      if (c === '\\') i++;
-      else if (c === '"') quote = undefined;
-      continue;
-    }
-    if (quote === "'") {
-      if (c === "'" && text[i + 1] === "'") i++;
-      else if (c === "'") quote = undefined;
-      continue;
-    }
-    if (c === ' ' || c === '\t') continue;
-    if ('[]{},?|>&*!%@`'.includes(c) || ((c === ':' || c === '-') && (text[i + 1] === ' ' || text[i + 1] === '\n' || i + 1 === text.length))) marks++;
-    const tokenStart = depth > 0 ? '[{,:?\n'.includes(lastSignificant) || lastSignificant === '-' : ':-?\n'.includes(lastSignificant);
-    if (c === '#' && (text[i - 1] === ' ' || text[i - 1] === '\t' || lastSignificant === '\n')) {
-      const end = text.indexOf('\n', i);
-      i = end === -1 ? text.length : end - 1;
-      continue;
-    }
-    if ((c === '"' || c === "'") && tokenStart) {
-      quote = c;
-      lastSignificant = c;
-      continue;
-    }
-    if ((c === '[' || c === '{') && (depth > 0 || tokenStart)) {
-      depth++;
-      values++;
-      if (depth > limit) return { deepAt: i, values, marks };
-    } else if ((c === ']' || c === '}') && depth > 0) {
-      depth--;
-    } else if (c === ',' && depth > 0) {
-      values++;
-    } else if ((c === '|' || c === '>') && depth === 0 && tokenStart) {
-      blockIndent = lineIndent;
-    }
-    lastSignificant = c;
-  }
-  return { deepAt: -1, values, marks };
-}
-
-/**
- * The document as plain JavaScript values, with `<<` merge keys applied (explicit keys win, then
- * the first merge), aliases resolved from the anchor map (each target converted once and shared,
- * as yaml does) and keys as text. Linear in the document, unlike yaml's own alias resolution.
- */
-function plainValue(doc: Document.Parsed, aliasTargets: Map<Node, Node>, text: string): unknown {
-  const done = new Map<Node, unknown>();
-  const convert = (node: Node | null | undefined): unknown => {
-    if (node === null || node === undefined) return null;
-    const source = isAlias(node) ? aliasTargets.get(node) : node;
-    if (!source) throw new Error(`the alias *${(node as { source?: string }).source ?? ''} has no anchor before it`);
-    if (done.has(source)) return done.get(source);
-    let value: unknown;
-    if (isMap(source)) {
-      const object: Record<string, unknown> = {};
-      done.set(source, object);
-      const merged: Array<Record<string, unknown>> = [];
-      for (const item of source.items) {
-        if (!isPair(item)) continue;
-        const key = item.key as Node | null;
-        if (isMergeKey(key)) {
-          const from = item.value as Node | null;
-          const resolved = from && isAlias(from) ? aliasTargets.get(from) : from;
-          const list = resolved && isSeq(resolved) ? (resolved.items as Node[]) : [from as Node];
-          for (const entry of list) {
-            const part = convert(entry);
-            if (typeof part !== 'object' || part === null || Array.isArray(part)) throw new Error('a << merge key takes a mapping or a list of mappings');
-            merged.push(part as Record<string, unknown>);
-          }
-          continue;
-        }
-        const name = key === null ? '' : isScalar(key) ? keyText(key.value) : text.slice(key.range?.[0] ?? 0, key.range?.[1] ?? 0);
-        Object.defineProperty(object, name, { value: convert(item.value as Node | null), writable: true, enumerable: true, configurable: true });
-      }
-      for (const part of merged) {
-        for (const [k, v] of Object.entries(part)) {
-          if (!Object.prototype.hasOwnProperty.call(object, k)) Object.defineProperty(object, k, { value: v, writable: true, enumerable: true, configurable: true });
-        }
-      }
-      value = object;
-    } else if (isSeq(source)) {
-      const list: unknown[] = [];
-      done.set(source, list);
-      for (const item of source.items) list.push(convert(item as Node | null));
-      value = list;
-    } else {
-      value = isScalar(source) ? source.value : null;
-      done.set(source, value);
-    }
-    return value;
-  };
-  return convert(doc.contents as Node | null);
-}
-
 /** Per parsed spec: alias targets and, per mapping, its keys, so locating a finding is O(depth). */
 const Indexes = new WeakMap<ParsedSpec, { aliasTargets: Map<Node, Node>; keys: WeakMap<Node, Map<string, Pair<Node, Node | null>>> }>();
+
+const TooDeep = `the YAML nests collections more than ${SpecLimits.maxDepth} levels deep, which no revision spec needs: check the brackets and indentation from here.`;
+
+/** What refuses a text before it is parsed: its size, its nesting, the number of values or syntax marks. */
+function beforeParsing(text: string): { code: string; message: string; at?: number } | undefined {
+  const bytes = utf8Length(text);
+  if (bytes > SpecLimits.maxBytes) {
+    return { code: 'file-too-large', message: `the file is ${(bytes / 1024 / 1024).toFixed(1)} MiB: a revision spec is at most 1 MiB, the most a Kubernetes ConfigMap (the revision's record) can hold.` };
+  }
+  const { deepAt, values, marks } = prescanYaml(text);
+  if (deepAt !== -1) return { code: 'nesting-too-deep', message: TooDeep, at: deepAt };
+  if (values > SpecLimits.maxValues) {
+    return { code: 'too-many-values', message: `the YAML holds about ${values.toLocaleString('en')} values, more than the ${SpecLimits.maxValues.toLocaleString('en')} this tool reads (no revision spec needs as many): remove what is not part of the spec.` };
+  }
+  if (marks > SpecLimits.maxMarks) {
+    return { code: 'too-many-values', message: `the YAML has ${marks.toLocaleString('en')} syntax marks ([, {, :, - and the like), more than the ${SpecLimits.maxMarks.toLocaleString('en')} this tool reads: this does not look like a revision spec.` };
+  }
+  return undefined;
+}
+
+/**
+ * yaml's errors and warnings as diagnostics, the first few hundred in full (one more than the
+ * limit, so the caller can tell that some were left out). A stack overflow while composing is
+ * nesting too deep, reported apart.
+ */
+function collectYamlErrors(documents: Document.Parsed[], syntax: SpecDiagnostic[], toRange: (start: number, end: number) => Range): { exhausted?: number; omitted: number } {
+  let exhausted: number | undefined;
+  let omitted = 0;
+  for (const doc of documents) {
+    let quotes: Array<[number, number]> | undefined;
+    for (const error of doc.errors) {
+      if (error.code === 'RESOURCE_EXHAUSTION') {
+        exhausted ??= error.pos[0];
+        continue;
+      }
+      if (syntax.length > MaxSyntaxDetails) {
+        omitted++;
+        continue;
+      }
+      const [start, end] = locateYamlError(() => (quotes ??= quotedScalars(doc)), error.code, error.message, error.pos);
+      syntax.push({ severity: 'error', code: `yaml-${error.code}`, message: describeYamlError(error.code, error.message), range: toRange(start, end) });
+    }
+    for (const warning of doc.warnings) {
+      if (syntax.length > MaxSyntaxDetails) continue;
+      syntax.push({ severity: 'warning', code: `yaml-${warning.code}`, message: escapeControl(warning.message.split('\n')[0] ?? warning.message), range: toRange(warning.pos[0], warning.pos[1]) });
+    }
+  }
+  return { ...(exhausted !== undefined ? { exhausted } : {}), omitted };
+}
 
 export function parseSpecText(text: string): ParsedSpec {
   const lineCounter = new LineCounter();
@@ -351,19 +115,8 @@ export function parseSpecText(text: string): ParsedSpec {
     const document = parseDocument('');
     return { text, document, lineCounter, value: undefined, syntax: [{ severity: 'error', code, message, range: toRange(at, Math.max(at, lineEnd(text, at))) }] };
   };
-  const bytes = utf8Length(text);
-  if (bytes > SpecLimits.maxBytes) {
-    return refuse('file-too-large', `the file is ${(bytes / 1024 / 1024).toFixed(1)} MiB: a revision spec is at most 1 MiB, the most a Kubernetes ConfigMap (the revision's record) can hold.`);
-  }
-  const tooDeep = `the YAML nests collections more than ${SpecLimits.maxDepth} levels deep, which no revision spec needs: check the brackets and indentation from here.`;
-  const { deepAt, values, marks } = prescanYaml(text);
-  if (deepAt !== -1) return refuse('nesting-too-deep', tooDeep, deepAt);
-  if (values > SpecLimits.maxValues) {
-    return refuse('too-many-values', `the YAML holds about ${values.toLocaleString('en')} values, more than the ${SpecLimits.maxValues.toLocaleString('en')} this tool reads (no revision spec needs as many): remove what is not part of the spec.`);
-  }
-  if (marks > SpecLimits.maxMarks) {
-    return refuse('too-many-values', `the YAML has ${marks.toLocaleString('en')} syntax marks ([, {, :, - and the like), more than the ${SpecLimits.maxMarks.toLocaleString('en')} this tool reads: this does not look like a revision spec.`);
-  }
+  const refusal = beforeParsing(text);
+  if (refusal) return refuse(refusal.code, refusal.message, refusal.at);
   let documents: Document.Parsed[];
   try {
     // logLevel 'error': odd input (e.g. a list used as a key) is reported as a diagnostic, not as a process warning.
@@ -371,33 +124,14 @@ export function parseSpecText(text: string): ParsedSpec {
     // parseAllDocuments returns an EmptyStream (an array with no documents) for an empty text.
     documents = Array.isArray(parsed) ? parsed : [parsed];
   } catch (error) {
-    if (error instanceof RangeError) return refuse('nesting-too-deep', tooDeep);
+    if (error instanceof RangeError) return refuse('nesting-too-deep', TooDeep);
     return refuse('yaml-unreadable', `the YAML could not be read: ${escapeControl(String(error instanceof Error ? error.message : error).split('\n')[0] ?? '')}.`);
   }
   repairLineCounter(lineCounter, text);
   const nonEmpty = documents.filter((doc) => !isEmptyDocument(doc));
   const document = nonEmpty[0] ?? documents[0] ?? parseDocument('');
-  let exhausted: number | undefined;
-  let omitted = 0;
-  for (const doc of documents) {
-    let quotes: Array<[number, number]> | undefined;
-    for (const error of doc.errors) {
-      if (error.code === 'RESOURCE_EXHAUSTION') {
-        exhausted ??= error.pos[0];
-        continue;
-      }
-      // Only the first are shown; past a few hundred, the rest are only counted.
-      if (syntax.length >= MaxSyntaxDetails) {
-        omitted++;
-        continue;
-      }
-      const [start, end] = locateYamlError(() => (quotes ??= quotedScalars(doc)), error.code, error.message, error.pos);
-      syntax.push({ severity: 'error', code: `yaml-${error.code}`, message: describeYamlError(error.code, error.message), range: toRange(start, end) });
-    }
-    for (const warning of doc.warnings) {
-      syntax.push({ severity: 'warning', code: `yaml-${warning.code}`, message: escapeControl(warning.message.split('\n')[0] ?? warning.message), range: toRange(warning.pos[0], warning.pos[1]) });
-    }
-  }
+  const { exhausted, omitted: notDescribed } = collectYamlErrors(documents, syntax, toRange);
+  let omitted = notDescribed + (syntax.length > MaxSyntaxDetails ? syntax.splice(MaxSyntaxDetails).length : 0);
   for (const extra of nonEmpty.slice(1)) {
     const start = extra.range[0];
     syntax.push({ severity: 'error', code: 'multiple-documents', message: 'a spec file holds one revision: move this document to a file of its own.', range: toRange(start, Math.max(start, lineEnd(text, start))) });
@@ -406,7 +140,7 @@ export function parseSpecText(text: string): ParsedSpec {
   const deepNode = shape.tooDeep?.range?.[0];
   if (exhausted !== undefined || deepNode !== undefined) {
     const at = Math.min(exhausted ?? Infinity, deepNode ?? Infinity);
-    return { text, document, lineCounter, value: undefined, syntax: [{ severity: 'error', code: 'nesting-too-deep', message: tooDeep, range: toRange(at, Math.max(at, lineEnd(text, at))) }] };
+    return { text, document, lineCounter, value: undefined, syntax: [{ severity: 'error', code: 'nesting-too-deep', message: TooDeep, range: toRange(at, Math.max(at, lineEnd(text, at))) }] };
   }
   for (const { key, text: name } of shape.duplicates) {
     if (syntax.length >= MaxSyntaxDetails) {
@@ -460,18 +194,6 @@ function locateYamlError(quotes: () => Array<[number, number]>, code: string, me
     if (found && found[1] >= pos[0]) return [found[0], found[0] + 1];
   }
   return pos;
-}
-
-/** The ranges of a document's quoted scalars, in order: collected once, when a quote error needs them. */
-function quotedScalars(doc: Document.Parsed): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  const visit: Node[] = doc.contents ? [doc.contents as Node] : [];
-  while (visit.length > 0) {
-    const node = visit.pop() as Node;
-    if (isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range) out.push([node.range[0], node.range[1]]);
-    for (const kid of children(node)) visit.push(kid);
-  }
-  return out.sort((a, b) => a[0] - b[0]);
 }
 
 /**

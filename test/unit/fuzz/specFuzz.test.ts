@@ -10,21 +10,11 @@ import { hoverSpec } from '../../../src/core/language/hover';
 import { quickFixesFor } from '../../../src/core/language/quickFixes';
 import { diagnoseParsedSpec, parseSpecText, type Range } from '../../../src/core/spec/specDocument';
 import { timeBudgetMs } from './pathologicalInputs';
+import { seededRandom as random } from '../../seededRandom';
 
 const Count = Number(process.env['SERVE_REVISIONS_FUZZ_COUNT'] ?? 10_000);
 const root = join(__dirname, '../../../..');
 
-/** A small seeded generator (mulberry32), so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const seeds = [
   ...['iris-bentoml', 'llama-vllm-gpu', 'whisper-volumes'].map((name) => readFileSync(join(root, 'examples', `${name}.revision.yaml`), 'utf8')),
