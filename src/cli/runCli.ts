@@ -9,13 +9,16 @@ import { kubeErrorOf } from '../core/kube/kubeErrors';
 import { loadKube, type Kube } from '../core/kube/loadKube';
 import { renderRevision, revisionObjectList } from '../core/kube/renderObjects';
 import { describeState, type RevisionModel, type ServiceModel } from '../core/kube/revisionState';
+import { escapeControl } from '../core/spec/messageText';
 import type { RevisionSpec } from '../core/spec/revisionSpec';
 import { diagnoseParsedSpec, parseSpecText, type SpecDiagnostic } from '../core/spec/specDocument';
+import { decodeSpecFile } from '../core/spec/specFile';
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  readFile: (path: string) => Promise<string>;
+  /** The file's bytes (decoded here, so a file that is not UTF-8 is reported as such), or its text. */
+  readFile: (path: string) => Promise<Uint8Array | string>;
   /** The Kubernetes bundle, loaded only by commands that talk to a cluster. */
   loadKube?: () => Kube;
 }
@@ -57,7 +60,7 @@ class UsageError extends Error {}
 export const defaultIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  readFile: (path) => readFile(path, 'utf8'),
+  readFile: (path) => readFile(path),
 };
 
 export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
@@ -106,19 +109,28 @@ function outputOption(value: string | undefined): 'text' | 'json' {
   throw new UsageError(`--output must be "text" or "json", not "${value}"`);
 }
 
-async function readSpecFile(path: string, io: CliIo): Promise<string | undefined> {
+/** The file's text; or, when it is not UTF-8, the finding that says so; undefined when unreadable (said on stderr). */
+async function readSpecFile(path: string, io: CliIo): Promise<{ text: string } | { problem: SpecDiagnostic } | undefined> {
   try {
-    return await io.readFile(path);
+    return decodeSpecFile(await io.readFile(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    io.stderr(`serve-revisions: cannot read ${path}: ${reason}\n`);
+    io.stderr(`serve-revisions: cannot read ${escapeControl(path)}: ${escapeControl(reason)}\n`);
     return undefined;
   }
 }
 
+/** `FILE:LINE:COL: severity: MESSAGE` on one line: file names and messages never carry control characters. */
 function formatDiagnostic(file: string, d: SpecDiagnostic): string {
-  return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message}`;
+  return `${escapeControl(file)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${escapeControl(d.message)}`;
+}
+
+/** The diagnostics of a file: its decoding problem, or what the checks find in its text. */
+function diagnoseFile(read: { text: string } | { problem: SpecDiagnostic }): { diagnostics: SpecDiagnostic[]; parsed?: ReturnType<typeof parseSpecText> } {
+  if ('problem' in read) return { diagnostics: [read.problem] };
+  const parsed = parseSpecText(read.text);
+  return { diagnostics: diagnoseParsedSpec(parsed), parsed };
 }
 
 async function validate(args: string[], io: CliIo): Promise<number> {
@@ -129,12 +141,12 @@ async function validate(args: string[], io: CliIo): Promise<number> {
   let errors = 0;
   const report: Array<{ file: string; diagnostics: SpecDiagnostic[] }> = [];
   for (const file of positionals) {
-    const text = await readSpecFile(file, io);
-    if (text === undefined) {
+    const read = await readSpecFile(file, io);
+    if (read === undefined) {
       unreadable = true;
       continue;
     }
-    const diagnostics = diagnoseParsedSpec(parseSpecText(text));
+    const { diagnostics } = diagnoseFile(read);
     errors += diagnostics.filter((d) => d.severity === 'error').length;
     report.push({ file, diagnostics });
     if (output === 'text') for (const d of diagnostics) io.stdout(`${formatDiagnostic(file, d)}\n`);
@@ -160,14 +172,13 @@ async function render(args: string[], io: CliIo): Promise<number> {
     revision = Number(values.revision);
     if (!Number.isInteger(revision) || revision < 1) throw new UsageError(`--revision must be a whole number from 1, not "${values.revision}"`);
   }
-  const text = await readSpecFile(file, io);
-  if (text === undefined) return ExitCode.usage;
-  const parsed = parseSpecText(text);
-  const diagnostics = diagnoseParsedSpec(parsed);
+  const read = await readSpecFile(file, io);
+  if (read === undefined) return ExitCode.usage;
+  const { diagnostics, parsed } = diagnoseFile(read);
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) {
+  if (errors.length > 0 || !parsed) {
     for (const d of errors) io.stderr(`${formatDiagnostic(file, d)}\n`);
-    io.stderr(`serve-revisions: ${file} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} to render.\n`);
+    io.stderr(`serve-revisions: ${escapeControl(file)} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} to render.\n`);
     return ExitCode.findings;
   }
   const spec = parsed.value as RevisionSpec;
@@ -247,13 +258,15 @@ async function cluster(command: string, args: string[], io: CliIo): Promise<numb
     case 'create': {
       if (positionals.length !== 1) throw new UsageError('create needs exactly one FILE');
       const file = positionals[0] as string;
-      const text = await readSpecFile(file, io);
-      if (text === undefined) return ExitCode.usage;
-      const parsed = parseSpecText(text);
-      const errors = diagnoseParsedSpec(parsed).filter((d) => d.severity === 'error');
-      if (errors.length > 0) {
+      const read = await readSpecFile(file, io);
+      if (read === undefined) return ExitCode.usage;
+      // The cluster's version decides rules that changed between releases (environment variable names).
+      const kubernetesVersion = await client.kubernetesVersion();
+      const parsed = 'text' in read ? parseSpecText(read.text) : undefined;
+      const errors = (parsed ? diagnoseParsedSpec(parsed, kubernetesVersion ? { kubernetesVersion } : {}) : 'problem' in read ? [read.problem] : []).filter((d) => d.severity === 'error');
+      if (errors.length > 0 || !parsed) {
         for (const d of errors) io.stderr(`${formatDiagnostic(file, d)}\n`);
-        io.stderr(`serve-revisions: ${file} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was created.\n`);
+        io.stderr(`serve-revisions: ${escapeControl(file)} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was created.\n`);
         return ExitCode.findings;
       }
       const result = await client.create(parsed.value as RevisionSpec, { namespace: values.namespace ?? (parsed.value as RevisionSpec).namespace ?? namespace, ...(values.launch ? { launch: true } : {}) });

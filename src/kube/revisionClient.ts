@@ -10,6 +10,7 @@ import {
   AutoscalingV2Api,
   CoreV1Api,
   PatchStrategy,
+  VersionApi,
   setHeaderOptions,
   type KubernetesObject,
   type V1ConfigMap,
@@ -84,6 +85,7 @@ export class RevisionClient {
   readonly apps: AppsV1Api;
   readonly autoscaling: AutoscalingV2Api;
   private userName: Promise<string | undefined> | undefined;
+  private version: Promise<string | undefined> | undefined;
 
   static connect(options: ClientOptions = {}): RevisionClient {
     return new RevisionClient(connect(options), options);
@@ -169,8 +171,19 @@ export class RevisionClient {
     return this.userName;
   }
 
-  private validate(spec: RevisionSpec, action: string): void {
-    const errors = findSpecProblems(spec).filter((f) => f.severity === 'error');
+  /** The API server's version (`v1.34.4`), for rules that changed between releases; undefined when it does not say. */
+  kubernetesVersion(): Promise<string | undefined> {
+    this.version ??= this.connection.kubeConfig
+      .makeApiClient(VersionApi)
+      .getCode()
+      .then((info) => info.gitVersion)
+      .catch(() => undefined);
+    return this.version;
+  }
+
+  private async validate(spec: RevisionSpec, action: string): Promise<void> {
+    const kubernetesVersion = await this.kubernetesVersion();
+    const errors = findSpecProblems(spec, kubernetesVersion ? { kubernetesVersion } : {}).filter((f) => f.severity === 'error');
     if (errors.length > 0) {
       const list = errors.map((e) => (e.message.startsWith(formatPath(e.path)) || e.path.length === 0 ? e.message : `${formatPath(e.path)}: ${e.message}`));
       throw new KubeActionError(`Could not ${action}: the spec has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${list.join('; ')}`, 'invalid');
@@ -186,7 +199,7 @@ export class RevisionClient {
     const spec = authoredSpec(input);
     const namespace = options.namespace ?? spec.namespace ?? this.namespace;
     const action = `create a revision of "${spec.service}"`;
-    this.validate(spec, action);
+    await this.validate(spec, action);
     let next: number;
     try {
       const existing = await this.core.listNamespacedConfigMap({ namespace, labelSelector: `${componentSelector('record')},${Labels.service}=${spec.service}` });
@@ -277,7 +290,7 @@ export class RevisionClient {
     const namespace = ref.namespace ?? this.namespace;
     const action = `start ${describe(ref)}`;
     const { spec, uid } = await this.readRecord({ ...ref, namespace });
-    this.validate(spec, action);
+    await this.validate(spec, action);
     if (spec.autoscaling?.metric === 'gpu') {
       let served: boolean;
       try {

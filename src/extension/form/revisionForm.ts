@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { formTargetOf, type FormTarget } from '../../core/form/formTarget';
 import { loadEngine } from '../../core/loadEngine';
 import type { RevisionSpec } from '../../core/spec/revisionSpec';
+import { starterSpec } from '../../core/spec/specDefaults';
 import { RevisionFormViewType, type FormOrigin, type HostToWebview } from '../../shared/formProtocol';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
@@ -16,15 +17,7 @@ function nonce(): string {
 
 /** A fresh spec with the values a new service usually starts from. */
 function blankSpec(service = ''): Record<string, unknown> {
-  return {
-    apiVersion: 'serve-revisions/v1',
-    kind: 'Revision',
-    service,
-    message: '',
-    image: '',
-    resources: { cpu: '1', memory: '2Gi' },
-    ports: [{ name: 'http', containerPort: 8080, protocol: 'http' }],
-  };
+  return { ...starterSpec({ service, message: '', image: '' }) };
 }
 
 /** A stored spec as the start of a new one: what creation assigns is left out. */
