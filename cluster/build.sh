@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the local control plane's binaries (etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl, kwok, metrics-server) from the Go modules pinned in cluster/tools/
-# into a cache folder outside the checkout, copies the CRDs the cluster installs at start
-# (Gateway API standard channel, kwok's Logs and PortForward) from those modules into
-# <folder>/crds/, and prints that folder as the last line of stdout.
+# kube-scheduler, kubectl, kwok, metrics-server, and specoracle, a judge of objects by
+# Kubernetes' own validation) from the Go modules pinned in cluster/tools/ into a cache folder
+# outside the checkout, copies the CRDs the cluster installs at start (Gateway API standard
+# channel, kwok's Logs and PortForward) from those modules into <folder>/crds/, and prints that
+# folder as the last line of stdout.
 #
 # The folder name carries a hash of the pinned go.mod/go.sum files, build flags and Go version, so a
 # version bump builds afresh while an unchanged tree reuses the earlier build in seconds.
@@ -25,12 +26,13 @@ command -v go >/dev/null 2>&1 || { echo "build.sh: go is not installed" >&2; exi
 # -mod=readonly: the committed go.sum must already be complete, a build never edits it.
 build_flags=(-mod=readonly -trimpath "-ldflags=-s -w")
 
-# Every input that changes the output goes into the key: the pinned module files (named
-# relative to tools/, so the key does not depend on how this script was invoked), the build
-# flags and the Go version. Editing comments here does not force a rebuild.
+# Every input that changes the output goes into the key: the pinned module files and the
+# sources of programs kept beside them, e.g. kubernetes/specoracle/ (named relative to tools/,
+# so the key does not depend on how this script was invoked), the build flags and the Go
+# version. Editing comments here does not force a rebuild.
 key="$(
   {
-    for f in "$tools"/*/go.mod "$tools"/*/go.sum "$tools"/*/tools.go; do
+    for f in "$tools"/*/go.mod "$tools"/*/go.sum "$tools"/*/tools.go "$tools"/*/*/*.go; do
       printf '%s\n' "${f#"$tools"/}"
       cat "$f"
     done
@@ -67,6 +69,8 @@ targets=(
   "kube-controller-manager|kubernetes|k8s.io/kubernetes/cmd/kube-controller-manager"
   "kube-scheduler|kubernetes|k8s.io/kubernetes/cmd/kube-scheduler"
   "kubectl|kubernetes|k8s.io/kubernetes/cmd/kubectl"
+  # Kubernetes' own validation, offline, for the spec checker's differential test.
+  "specoracle|kubernetes|./specoracle"
   "kwok|kwok|sigs.k8s.io/kwok/cmd/kwok"
 )
 

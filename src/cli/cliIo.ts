@@ -1,12 +1,15 @@
 /** What every CLI command shares: its I/O (injected, so tests run the CLI in-process), exit codes and output helpers. */
 import { readFile } from 'node:fs/promises';
 import type { Kube } from '../bundles/loadKube';
+import { escapeControl } from '../core/escapeText';
 import type { SpecDiagnostic } from '../core/spec/specDocument';
+import { decodeSpecFile } from '../core/spec/specFile';
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  readFile: (path: string) => Promise<string>;
+  /** The file's bytes (decoded here, so a file that is not UTF-8 is reported as such), or its text. */
+  readFile: (path: string) => Promise<Uint8Array | string>;
   /** The Kubernetes bundle, loaded only by commands that talk to a cluster. */
   loadKube?: () => Kube;
 }
@@ -19,7 +22,7 @@ export class UsageError extends Error {}
 export const defaultIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  readFile: (path) => readFile(path, 'utf8'),
+  readFile: (path) => readFile(path),
 };
 
 export function outputOption(value: string | undefined): 'text' | 'json' {
@@ -28,18 +31,19 @@ export function outputOption(value: string | undefined): 'text' | 'json' {
   throw new UsageError(`--output must be "text" or "json", not "${value}"`);
 }
 
-/** The file's text, or undefined after saying on stderr why it cannot be read. */
-export async function readSpecFile(path: string, io: CliIo): Promise<string | undefined> {
+/** The file's text; or, when it is not UTF-8, the finding that says so; undefined when unreadable (said on stderr). */
+export async function readSpecFile(path: string, io: CliIo): Promise<{ text: string } | { problem: SpecDiagnostic } | undefined> {
   try {
-    return await io.readFile(path);
+    return decodeSpecFile(await io.readFile(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    io.stderr(`serve-revisions: cannot read ${path}: ${reason}\n`);
+    io.stderr(`serve-revisions: cannot read ${escapeControl(path)}: ${escapeControl(reason)}\n`);
     return undefined;
   }
 }
 
+/** `FILE:LINE:COL: severity: MESSAGE` on one line: file names and messages never carry control characters. */
 export function formatDiagnostic(file: string, d: SpecDiagnostic): string {
-  return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${d.message}`;
+  return `${escapeControl(file)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${escapeControl(d.message)}`;
 }

@@ -5,6 +5,7 @@ import { describeState } from '../core/kube/describeState';
 import { formatAge } from '../core/kube/formatAge';
 import type { RevisionModel } from '../core/kube/revisionState';
 import type { RevisionSpec } from '../core/spec/revisionSpec';
+import { escapeControl } from '../core/escapeText';
 import { specErrorSummary } from '../core/spec/specErrorSummary';
 import { diagnoseParsedSpec, parseSpecText } from '../core/spec/specDocument';
 import { ExitCode, formatDiagnostic, outputOption, readSpecFile, UsageError, type CliIo } from './cliIo';
@@ -77,13 +78,15 @@ async function list({ positionals, values, client, namespace, print }: Run): Pro
 async function create({ positionals, values, io, client, print }: Run): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('create needs exactly one FILE');
   const file = positionals[0] as string;
-  const text = await readSpecFile(file, io);
-  if (text === undefined) return ExitCode.usage;
-  const parsed = parseSpecText(text);
-  const errors = diagnoseParsedSpec(parsed).filter((d) => d.severity === 'error');
-  if (errors.length > 0) {
+  const read = await readSpecFile(file, io);
+  if (read === undefined) return ExitCode.usage;
+  // The cluster's version decides rules that changed between releases (environment variable names).
+  const kubernetesVersion = await client.kubernetesVersion();
+  const parsed = 'text' in read ? parseSpecText(read.text) : undefined;
+  const errors = (parsed ? diagnoseParsedSpec(parsed, kubernetesVersion ? { kubernetesVersion } : {}) : 'problem' in read ? [read.problem] : []).filter((d) => d.severity === 'error');
+  if (errors.length > 0 || !parsed) {
     for (const d of errors) io.stderr(`${formatDiagnostic(file, d)}\n`);
-    io.stderr(`serve-revisions: ${file} ${specErrorSummary(errors.map((d) => d.message), 0)}; nothing was created.\n`);
+    io.stderr(`serve-revisions: ${escapeControl(file)} ${specErrorSummary(errors.map((d) => d.message), 0)}; nothing was created.\n`);
     return ExitCode.findings;
   }
   // --namespace wins over the spec's, the spec's over the context's (resolveNamespace, in the client).

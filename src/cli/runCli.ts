@@ -8,6 +8,7 @@ import { loadKube } from '../bundles/loadKube';
 import { kubeErrorOf } from '../core/kube/kubeErrors';
 import { renderRevision, revisionObjectList } from '../core/kube/renderObjects';
 import { resolveNamespace } from '../core/kube/resolveNamespace';
+import { escapeControl } from '../core/escapeText';
 import type { RevisionSpec } from '../core/spec/revisionSpec';
 import { specErrorSummary } from '../core/spec/specErrorSummary';
 import { diagnoseParsedSpec, parseSpecText, type SpecDiagnostic } from '../core/spec/specDocument';
@@ -85,6 +86,13 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   }
 }
 
+/** The diagnostics of a file: its decoding problem, or what the checks find in its text. */
+function diagnoseFile(read: { text: string } | { problem: SpecDiagnostic }): { diagnostics: SpecDiagnostic[]; parsed?: ReturnType<typeof parseSpecText> } {
+  if ('problem' in read) return { diagnostics: [read.problem] };
+  const parsed = parseSpecText(read.text);
+  return { diagnostics: diagnoseParsedSpec(parsed), parsed };
+}
+
 async function validate(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { output: { type: 'string', short: 'o' } } });
   const output = outputOption(values.output);
@@ -93,12 +101,12 @@ async function validate(args: string[], io: CliIo): Promise<number> {
   let errors = 0;
   const report: Array<{ file: string; diagnostics: SpecDiagnostic[] }> = [];
   for (const file of positionals) {
-    const text = await readSpecFile(file, io);
-    if (text === undefined) {
+    const read = await readSpecFile(file, io);
+    if (read === undefined) {
       unreadable = true;
       continue;
     }
-    const diagnostics = diagnoseParsedSpec(parseSpecText(text));
+    const { diagnostics } = diagnoseFile(read);
     errors += diagnostics.filter((d) => d.severity === 'error').length;
     report.push({ file, diagnostics });
     if (output === 'text') for (const d of diagnostics) io.stdout(`${formatDiagnostic(file, d)}\n`);
@@ -124,14 +132,13 @@ async function render(args: string[], io: CliIo): Promise<number> {
     revision = Number(values.revision);
     if (!Number.isInteger(revision) || revision < 1) throw new UsageError(`--revision must be a whole number from 1, not "${values.revision}"`);
   }
-  const text = await readSpecFile(file, io);
-  if (text === undefined) return ExitCode.usage;
-  const parsed = parseSpecText(text);
-  const diagnostics = diagnoseParsedSpec(parsed);
+  const read = await readSpecFile(file, io);
+  if (read === undefined) return ExitCode.usage;
+  const { diagnostics, parsed } = diagnoseFile(read);
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) {
+  if (errors.length > 0 || !parsed) {
     for (const d of errors) io.stderr(`${formatDiagnostic(file, d)}\n`);
-    io.stderr(`serve-revisions: ${file} ${specErrorSummary(errors.map((d) => d.message), 0)}; fix ${errors.length === 1 ? 'it' : 'them'} to render.\n`);
+    io.stderr(`serve-revisions: ${escapeControl(file)} ${specErrorSummary(errors.map((d) => d.message), 0)}; fix ${errors.length === 1 ? 'it' : 'them'} to render.\n`);
     return ExitCode.findings;
   }
   const spec = parsed.value as RevisionSpec;

@@ -106,6 +106,9 @@ export class ClusterLookups {
       const capacity = await this.cache.wait('gpuCapacity', () => this.gpuCapacityNow(), timeoutMs);
       if (capacity) facts.gpuCapacity = capacity;
     }
+    // Rules that changed between Kubernetes releases follow the cluster's version.
+    const version = await this.cache.wait('kubernetesVersion', () => client.kubernetesVersion(), timeoutMs);
+    if (version) facts.kubernetesVersion = version;
     if (needs.customMetrics) {
       const served = await this.cache.wait('customMetrics', () => client.servesCustomMetrics(), timeoutMs);
       if (served !== undefined) facts.customMetricsServed = served;

@@ -13,7 +13,7 @@ import { connect, type ClusterConnection, type ConnectionOptions } from './clust
 import { dryRunRevision, type DryRunOptions, type DryRunResult } from './dryRun';
 import { NamespaceWatcher } from './namespaceWatcher';
 import { RevisionLifecycle, type ScaleRequest } from './revisionLifecycle';
-import { refuseInvalidSpec, RevisionStore, type RevisionRef } from './revisionStore';
+import { RevisionStore, type RevisionRef } from './revisionStore';
 
 export interface CreateResult {
   service: string;
@@ -94,6 +94,11 @@ export class RevisionClient {
     return (await this.apis.core.listNamespace()).items.map((n) => n.metadata?.name ?? '').filter((n) => n !== '');
   }
 
+  /** The API server's version (`v1.34.4`), for rules that changed between releases; undefined when it does not say. */
+  kubernetesVersion(): Promise<string | undefined> {
+    return this.store.kubernetesVersion();
+  }
+
   /** Whether the cluster serves the custom metrics API a GPU autoscaler reads. */
   servesCustomMetrics(): Promise<boolean> {
     return this.lifecycle.servesCustomMetrics();
@@ -107,7 +112,7 @@ export class RevisionClient {
     const spec = authoredSpec(input);
     const namespace = resolveNamespace({ flag: options.namespace, spec: spec.namespace, chosen: this.namespace });
     const action = `create a revision of "${spec.service}"`;
-    refuseInvalidSpec(spec, action);
+    await this.store.refuseInvalidSpec(spec, action);
     const revision = await this.store.createRecord(spec, namespace, action);
     const launch = options.launch ?? spec.launchImmediately ?? false;
     if (launch) {

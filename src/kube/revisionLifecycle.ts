@@ -9,7 +9,7 @@ import { Labels, revisionObjectName } from '../core/kube/labels';
 import { renderRevision } from '../core/kube/renderObjects';
 import { applyObject, deleteObject, FieldManager, mergePatchOptions, objectExists, type KubeApis } from './applyObject';
 import type { ClusterConnection } from './clusterConnection';
-import { describeRef, refuseInvalidSpec, type RevisionRef, type RevisionStore } from './revisionStore';
+import { describeRef, type RevisionRef, type RevisionStore } from './revisionStore';
 
 export type ScaleRequest = { replicas: number } | { minReplicas: number; maxReplicas: number };
 
@@ -65,7 +65,7 @@ export class RevisionLifecycle {
     const { namespace } = ref;
     const action = `start ${describeRef(ref)}`;
     const { spec, uid } = await this.store.readRecord(ref);
-    refuseInvalidSpec(spec, action);
+    await this.store.refuseInvalidSpec(spec, action);
     if (spec.autoscaling?.metric === 'gpu') await this.requireCustomMetrics(action, namespace);
     const objects = renderRevision(spec, { namespace, revision: ref.revision, recordUid: uid, ...(this.defaultGpuResourceName ? { defaultGpuResourceName: this.defaultGpuResourceName } : {}) });
     // The Deployment goes last, so pods start only once everything they need exists.

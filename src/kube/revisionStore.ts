@@ -2,7 +2,7 @@
  * The stored side of revisions: listing a namespace's services and revisions, reading a record,
  * and storing a spec as the next numbered record. What runs for a revision is revisionLifecycle's.
  */
-import { AuthenticationV1Api, type KubernetesObject, type V1ConfigMap, type V1Deployment, type V1Pod, type V1Service, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { AuthenticationV1Api, VersionApi, type KubernetesObject, type V1ConfigMap, type V1Deployment, type V1Pod, type V1Service, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { describeKubeError, httpStatus, KubeActionError } from '../core/kube/kubeErrors';
 import { Labels, RecordSpecKey, revisionObjectName, serviceRecordsSelector, TreeCollections, type TreeCollection } from '../core/kube/labels';
@@ -29,14 +29,9 @@ export function describeRef(ref: RevisionRef): string {
   return `revision ${ref.revision} of "${ref.service}"`;
 }
 
-/** Refuses a spec with errors before anything is written, naming every error. */
-export function refuseInvalidSpec(spec: RevisionSpec, action: string): void {
-  const errors = findSpecProblems(spec).filter((f) => f.severity === 'error');
-  if (errors.length > 0) throw new KubeActionError(`Could not ${action}: the spec ${specErrorSummary(errors.map(findingText))}`, 'invalid');
-}
-
 export class RevisionStore {
   private userName: Promise<string | undefined> | undefined;
+  private version: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly connection: ClusterConnection,
@@ -115,6 +110,23 @@ export class RevisionStore {
   async hasRecords(service: string, namespace: string): Promise<boolean> {
     const remaining = await this.apis.core.listNamespacedConfigMap({ namespace, labelSelector: serviceRecordsSelector(service) });
     return remaining.items.length > 0;
+  }
+
+  /** The API server's version (`v1.34.4`), for rules that changed between releases; undefined when it does not say. */
+  kubernetesVersion(): Promise<string | undefined> {
+    this.version ??= this.connection.kubeConfig
+      .makeApiClient(VersionApi)
+      .getCode()
+      .then((info) => info.gitVersion)
+      .catch(() => undefined);
+    return this.version;
+  }
+
+  /** Refuses a spec with errors, by the rules of this cluster's Kubernetes version, before anything is written, naming every error. */
+  async refuseInvalidSpec(spec: RevisionSpec, action: string): Promise<void> {
+    const kubernetesVersion = await this.kubernetesVersion();
+    const errors = findSpecProblems(spec, kubernetesVersion ? { kubernetesVersion } : {}).filter((f) => f.severity === 'error');
+    if (errors.length > 0) throw new KubeActionError(`Could not ${action}: the spec ${specErrorSummary(errors.map(findingText))}`, 'invalid');
   }
 
   /** Who is creating, for the record: the API server's view of the caller, when it can tell. */

@@ -2,6 +2,7 @@
 // rows of its lists (environment variables, ports, volumes).
 import { html, nothing, type TemplateResult } from 'lit';
 import { emptyEnvRow, emptyPortRow, emptyVolumeRow, type EnvRow, type FormState, type PortRow, type VolumeRow } from '../core/form/formState';
+import { SpecDefaults, StarterValues } from '../core/spec/specDefaults';
 import { checkField, helpFor, idFor, problemList, problemsAt, removeButton, rowProblems, section, selectField, textField } from './fields';
 import { app, change } from './formModel';
 
@@ -82,7 +83,7 @@ function portRow(f: FormState, row: PortRow, i: number): TemplateResult {
   const at = (s: FormState) => s.ports[i] ?? emptyPortRow();
   return html`<div class="row" data-path=${base} role="group" aria-label=${`Port ${i + 1}`}>
     <div class="grid">
-      ${textField(`${base}.containerPort`, 'Port', () => row.containerPort, (s, v) => (at(s).containerPort = v), { placeholder: '8080' })}
+      ${textField(`${base}.containerPort`, 'Port', () => row.containerPort, (s, v) => (at(s).containerPort = v), { placeholder: String(SpecDefaults.port.containerPort) })}
       ${textField(`${base}.name`, 'Name', () => row.name, (s, v) => (at(s).name = v), { placeholder: 'http' })}
       ${selectField(
         `${base}.protocol`,
@@ -154,10 +155,10 @@ export function deploymentSection(f: FormState): TemplateResult {
       ${commandFields(f)}
       <h3>Resources</h3>
       <div class="grid" data-path="resources">
-        ${textField('resources.cpu', 'CPU', () => f.cpu, (s, v) => (s.cpu = v), { placeholder: '1', help: ['resources', 'cpu'] })}
-        ${textField('resources.memory', 'Memory', () => f.memory, (s, v) => (s.memory = v), { placeholder: '2Gi', help: ['resources', 'memory'] })}
+        ${textField('resources.cpu', 'CPU', () => f.cpu, (s, v) => (s.cpu = v), { placeholder: SpecDefaults.resources.cpu, help: ['resources', 'cpu'] })}
+        ${textField('resources.memory', 'Memory', () => f.memory, (s, v) => (s.memory = v), { placeholder: SpecDefaults.resources.memory, help: ['resources', 'memory'] })}
         ${textField('resources.gpu.count', 'GPU count', () => f.gpuCount, (s, v) => (s.gpuCount = v), { placeholder: 'none', help: ['resources', 'gpu', 'count'] })}
-        ${textField('resources.gpu.resourceName', 'GPU resource name', () => f.gpuResourceName, (s, v) => (s.gpuResourceName = v), { placeholder: 'nvidia.com/gpu', help: ['resources', 'gpu', 'resourceName'] })}
+        ${textField('resources.gpu.resourceName', 'GPU resource name', () => f.gpuResourceName, (s, v) => (s.gpuResourceName = v), { placeholder: SpecDefaults.gpuResourceName, help: ['resources', 'gpu', 'resourceName'] })}
         ${textField('resources.gpu.product', 'GPU type', () => f.gpuProduct, (s, v) => (s.gpuProduct = v), { placeholder: 'any GPU', help: ['resources', 'gpu', 'product'] })}
       </div>
       ${rowProblems('resources')} ${rowProblems('resources.gpu')}
@@ -182,8 +183,8 @@ export function advancedSection(f: FormState): TemplateResult {
     html`${checkField('autoscaling', 'Autoscaling', () => f.autoscaling, (s, v) => (s.autoscaling = v), ['autoscaling'])}
       ${f.autoscaling
         ? html`<div class="grid">
-            ${textField('autoscaling.minReplicas', 'Min replicas', () => f.minReplicas, (s, v) => (s.minReplicas = v), { placeholder: '1', help: ['autoscaling', 'minReplicas'] })}
-            ${textField('autoscaling.maxReplicas', 'Max replicas', () => f.maxReplicas, (s, v) => (s.maxReplicas = v), { placeholder: '3', help: ['autoscaling', 'maxReplicas'] })}
+            ${textField('autoscaling.minReplicas', 'Min replicas', () => f.minReplicas, (s, v) => (s.minReplicas = v), { placeholder: String(StarterValues.autoscaling.minReplicas), help: ['autoscaling', 'minReplicas'] })}
+            ${textField('autoscaling.maxReplicas', 'Max replicas', () => f.maxReplicas, (s, v) => (s.maxReplicas = v), { placeholder: String(StarterValues.autoscaling.maxReplicas), help: ['autoscaling', 'maxReplicas'] })}
             ${selectField(
               'autoscaling.metric',
               'Metric',
@@ -196,12 +197,12 @@ export function advancedSection(f: FormState): TemplateResult {
               (s, v) => (s.metric = v),
               ['autoscaling', 'metric'],
             )}
-            ${textField('autoscaling.target', 'Target %', () => f.target, (s, v) => (s.target = v), { placeholder: '70', help: ['autoscaling', 'target'] })}
+            ${textField('autoscaling.target', 'Target %', () => f.target, (s, v) => (s.target = v), { placeholder: String(SpecDefaults.autoscalingTarget), help: ['autoscaling', 'target'] })}
             ${f.metric === 'gpu'
-              ? textField('autoscaling.gpuMetricName', 'GPU metric name', () => f.gpuMetricName, (s, v) => (s.gpuMetricName = v), { placeholder: 'DCGM_FI_DEV_GPU_UTIL', help: ['autoscaling', 'gpuMetricName'] })
+              ? textField('autoscaling.gpuMetricName', 'GPU metric name', () => f.gpuMetricName, (s, v) => (s.gpuMetricName = v), { placeholder: SpecDefaults.gpuMetricName, help: ['autoscaling', 'gpuMetricName'] })
               : nothing}
           </div>`
-        : html`<div class="grid">${textField('replicas', 'Replicas', () => f.replicas, (s, v) => (s.replicas = v), { placeholder: '1', help: ['replicas'] })}</div>`}
+        : html`<div class="grid">${textField('replicas', 'Replicas', () => f.replicas, (s, v) => (s.replicas = v), { placeholder: String(SpecDefaults.replicas), help: ['replicas'] })}</div>`}
       ${checkField('launchImmediately', 'Launch immediately', () => f.launchImmediately, (s, v) => (s.launchImmediately = v), ['launchImmediately'])}`,
   );
 }
@@ -232,10 +233,10 @@ export function healthSection(f: FormState): TemplateResult {
         ${textField('healthCheck.path', 'Path', () => f.healthPath, (s, v) => (s.healthPath = v), { placeholder: '/healthz', help: ['healthCheck', 'path'] })}
         ${textField('healthCheck.port', 'Port', () => f.healthPort, (s, v) => (s.healthPort = v), { placeholder: 'first port', help: ['healthCheck', 'port'] })}
         ${textField('healthCheck.initialDelaySeconds', 'Initial delay (s)', () => f.healthInitialDelaySeconds, (s, v) => (s.healthInitialDelaySeconds = v), {
-          placeholder: '0',
+          placeholder: String(SpecDefaults.healthInitialDelaySeconds),
           help: ['healthCheck', 'initialDelaySeconds'],
         })}
-        ${textField('healthCheck.periodSeconds', 'Period (s)', () => f.healthPeriodSeconds, (s, v) => (s.healthPeriodSeconds = v), { placeholder: '10', help: ['healthCheck', 'periodSeconds'] })}
+        ${textField('healthCheck.periodSeconds', 'Period (s)', () => f.healthPeriodSeconds, (s, v) => (s.healthPeriodSeconds = v), { placeholder: String(SpecDefaults.healthPeriodSeconds), help: ['healthCheck', 'periodSeconds'] })}
       </div>`,
   );
 }

@@ -9,7 +9,8 @@
  * number becomes its text (`2` → `"2"`).
  */
 import type { AutoscalingSpec, EnvVarSpec, HealthCheckSpec, PortSpec, RevisionSpec, ScalingMetric, VolumeSpec } from '../spec/revisionSpec';
-import { SpecApiVersion, SpecDefaults, SpecKind } from '../spec/revisionSpec';
+import { SpecApiVersion, SpecKind } from '../spec/revisionSpec';
+import { SpecDefaults, StarterValues } from '../spec/specDefaults';
 
 export type EnvSource = 'value' | 'secret' | 'configMap';
 export type VolumeSource = 'persistentVolumeClaim' | 'configMap' | 'secret' | 'emptyDir';
@@ -85,8 +86,9 @@ export function emptyEnvRow(): EnvRow {
   return { name: '', source: 'value', value: '', refName: '', refKey: '', optional: false };
 }
 
+/** A new port row: the default port. */
 export function emptyPortRow(): PortRow {
-  return { name: 'http', containerPort: '8080', protocol: 'http' };
+  return { name: SpecDefaults.port.name, containerPort: String(SpecDefaults.port.containerPort), protocol: SpecDefaults.port.protocol };
 }
 
 export function emptyVolumeRow(): VolumeRow {
@@ -103,8 +105,8 @@ export function blankFormState(service = ''): FormState {
     commandMode: 'none',
     commandShell: '',
     commandArgs: '',
-    cpu: SpecDefaults.cpu,
-    memory: SpecDefaults.memory,
+    cpu: SpecDefaults.resources.cpu,
+    memory: SpecDefaults.resources.memory,
     gpuCount: '',
     gpuResourceName: '',
     gpuProduct: '',
@@ -112,9 +114,9 @@ export function blankFormState(service = ''): FormState {
     ports: [emptyPortRow()],
     autoscaling: false,
     replicas: String(SpecDefaults.replicas),
-    minReplicas: '1',
-    maxReplicas: '3',
-    metric: 'cpu',
+    minReplicas: String(StarterValues.autoscaling.minReplicas),
+    maxReplicas: String(StarterValues.autoscaling.maxReplicas),
+    metric: StarterValues.autoscaling.metric,
     target: String(SpecDefaults.autoscalingTarget),
     gpuMetricName: '',
     launchImmediately: false,
@@ -200,7 +202,7 @@ export function specToState(input: Partial<RevisionSpec> | Record<string, unknow
     state.autoscaling = true;
     state.minReplicas = text(spec.autoscaling.minReplicas);
     state.maxReplicas = text(spec.autoscaling.maxReplicas);
-    state.metric = spec.autoscaling.metric ?? 'cpu';
+    state.metric = spec.autoscaling.metric ?? StarterValues.autoscaling.metric;
     state.target = text(spec.autoscaling.target);
     state.gpuMetricName = text(spec.autoscaling.gpuMetricName);
   }

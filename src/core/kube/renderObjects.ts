@@ -1,6 +1,10 @@
 /**
  * The Kubernetes objects a revision spec becomes, as pure functions: no cluster, no I/O, so the
  * CLI's `render`, dry-runs and the cluster actions all produce exactly the same objects.
+ *
+ * Every object is rendered from the spec with its defaults applied (applySpecDefaults), and the
+ * record stores that same spec: the recipe kept in the cluster says exactly what runs, and a
+ * later version of this tool with other defaults starts it the same way.
  */
 import type {
   V1ConfigMap,
@@ -18,7 +22,9 @@ import type {
   V2MetricSpec,
 } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { SpecDefaults, type PortSpec, type RevisionSpec } from '../spec/revisionSpec';
+import { quantityText } from '../spec/quantity';
+import type { PortSpec, ResourcesSpec, RevisionSpec } from '../spec/revisionSpec';
+import { applySpecDefaults, GpuProductLabel, SpecDefaults } from '../spec/specDefaults';
 import { Annotations, Labels, RecordSpecKey, revisionLabels, revisionObjectName, serviceLabels } from './labels';
 import { authoredSpec } from './revisionRecord';
 
@@ -43,8 +49,8 @@ export interface RevisionObjects {
 
 export const ContainerName = 'server';
 
-/** The spec as stored in the record: the user's fields plus what creation assigns. */
-export function recordedSpec(spec: RevisionSpec, options: RenderOptions): RevisionSpec {
+/** The spec as stored in the record: the user's fields, the defaults applied, and what creation assigns. */
+function recordedSpec(spec: RevisionSpec, options: RenderOptions): RevisionSpec {
   // Identity first, then what creation assigned, then the recipe in the author's order.
   const { apiVersion, kind, service, message, reproducedFrom, namespace: _namespace, ...recipe } = authoredSpec(spec);
   return {
@@ -61,7 +67,7 @@ export function recordedSpec(spec: RevisionSpec, options: RenderOptions): Revisi
   };
 }
 
-export function renderRecord(spec: RevisionSpec, options: RenderOptions): V1ConfigMap {
+function renderRecord(spec: RevisionSpec, options: RenderOptions): V1ConfigMap {
   const annotations: Record<string, string> = {
     [Annotations.message]: spec.message,
     [Annotations.image]: spec.image,
@@ -107,33 +113,29 @@ function objectMeta(spec: RevisionSpec, options: RenderOptions, component: 'work
   };
 }
 
-function quantity(value: string | number): string {
-  return String(value);
-}
-
 function renderEnv(spec: RevisionSpec): V1EnvVar[] | undefined {
   if (!spec.env || spec.env.length === 0) return undefined;
   return spec.env.map((entry): V1EnvVar => {
     if (entry.secretKeyRef) {
-      return { name: entry.name, valueFrom: { secretKeyRef: { name: entry.secretKeyRef.name, key: entry.secretKeyRef.key, ...(entry.secretKeyRef.optional !== undefined ? { optional: entry.secretKeyRef.optional } : {}) } } };
+      return { name: entry.name, valueFrom: { secretKeyRef: { name: entry.secretKeyRef.name, key: entry.secretKeyRef.key, ...(entry.secretKeyRef.optional ? { optional: true } : {}) } } };
     }
     if (entry.configMapKeyRef) {
-      return { name: entry.name, valueFrom: { configMapKeyRef: { name: entry.configMapKeyRef.name, key: entry.configMapKeyRef.key, ...(entry.configMapKeyRef.optional !== undefined ? { optional: entry.configMapKeyRef.optional } : {}) } } };
+      return { name: entry.name, valueFrom: { configMapKeyRef: { name: entry.configMapKeyRef.name, key: entry.configMapKeyRef.key, ...(entry.configMapKeyRef.optional ? { optional: true } : {}) } } };
     }
     return { name: entry.name, value: entry.value ?? '' };
   });
 }
 
-function gpuResourceName(spec: RevisionSpec, options: RenderOptions): string {
-  return spec.resources?.gpu?.resourceName ?? options.defaultGpuResourceName ?? SpecDefaults.gpuResourceName;
+function gpuResourceName(spec: RevisionSpec): string {
+  return spec.resources?.gpu?.resourceName ?? SpecDefaults.gpuResourceName;
 }
 
-function renderResources(spec: RevisionSpec, options: RenderOptions): V1Container['resources'] {
-  const resources = spec.resources ?? { cpu: SpecDefaults.cpu, memory: SpecDefaults.memory };
-  const amounts: Record<string, string> = { cpu: quantity(resources.cpu), memory: quantity(resources.memory) };
+function renderResources(spec: RevisionSpec): V1Container['resources'] {
+  const resources: ResourcesSpec = spec.resources ?? { ...SpecDefaults.resources };
+  const amounts: Record<string, string> = { cpu: quantityText(resources.cpu), memory: quantityText(resources.memory) };
   const gpus = resources.gpu?.count ?? 0;
   // Extended resources such as GPUs must have equal requests and limits.
-  if (gpus > 0) amounts[gpuResourceName(spec, options)] = String(gpus);
+  if (gpus > 0) amounts[gpuResourceName(spec)] = String(gpus);
   return { requests: { ...amounts }, limits: { ...amounts } };
 }
 
@@ -150,7 +152,7 @@ function renderProbe(spec: RevisionSpec): V1Probe | undefined {
   if (port === undefined) return undefined;
   const timing = {
     ...(health.initialDelaySeconds !== undefined ? { initialDelaySeconds: health.initialDelaySeconds } : {}),
-    periodSeconds: health.periodSeconds ?? 10,
+    periodSeconds: health.periodSeconds ?? SpecDefaults.healthPeriodSeconds,
   };
   if (health.path !== undefined) return { httpGet: { path: health.path, port: port }, ...timing };
   const target = typeof port === 'number' ? ports.find((p) => p.containerPort === port) : ports.find((p) => p.name === port);
@@ -181,11 +183,11 @@ function renderCommand(spec: RevisionSpec): string[] | undefined {
 }
 
 /** Replicas a freshly started revision runs: the autoscaler's minimum, or the fixed count. */
-export function initialReplicas(spec: RevisionSpec): number {
+function initialReplicas(spec: RevisionSpec): number {
   return spec.autoscaling ? spec.autoscaling.minReplicas : (spec.replicas ?? SpecDefaults.replicas);
 }
 
-export function renderDeployment(spec: RevisionSpec, options: RenderOptions): V1Deployment {
+function renderDeployment(spec: RevisionSpec, options: RenderOptions): V1Deployment {
   const podLabels = revisionLabels(spec.service, options.revision, 'workload');
   const { volumes, mounts } = renderVolumes(spec);
   const env = renderEnv(spec);
@@ -198,14 +200,14 @@ export function renderDeployment(spec: RevisionSpec, options: RenderOptions): V1
     ...(command ? { command } : {}),
     ...(env ? { env } : {}),
     ...(ports.length > 0 ? { ports: ports.map((p) => ({ containerPort: p.containerPort, protocol: 'TCP', ...(p.name ? { name: p.name } : {}) })) } : {}),
-    resources: renderResources(spec, options),
+    resources: renderResources(spec),
     ...(probe ? { readinessProbe: probe } : {}),
     ...(mounts ? { volumeMounts: mounts } : {}),
   };
   const gpu = spec.resources?.gpu;
   const usesGpu = (gpu?.count ?? 0) > 0;
-  const tolerations: V1Toleration[] | undefined = usesGpu ? [{ key: gpuResourceName(spec, options), operator: 'Exists', effect: 'NoSchedule' }] : undefined;
-  const nodeSelector = usesGpu && gpu?.product ? { [SpecDefaults.gpuProductLabel]: gpu.product } : undefined;
+  const tolerations: V1Toleration[] | undefined = usesGpu ? [{ key: gpuResourceName(spec), operator: 'Exists', effect: 'NoSchedule' }] : undefined;
+  const nodeSelector = usesGpu && gpu?.product ? { [GpuProductLabel]: gpu.product } : undefined;
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -243,7 +245,7 @@ function servicePorts(spec: RevisionSpec): V1ServicePort[] {
 }
 
 /** The revision's own endpoint: `<service>-r<revision>` reaches exactly this revision's pods. */
-export function renderRevisionService(spec: RevisionSpec, options: RenderOptions): V1Service {
+function renderRevisionService(spec: RevisionSpec, options: RenderOptions): V1Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -260,7 +262,7 @@ export function renderRevisionService(spec: RevisionSpec, options: RenderOptions
  * The service's stable endpoint: `<service>` reaches the pods of every running revision of the
  * service, so clients keep one address while revisions are started and stopped.
  */
-export function renderStableService(spec: RevisionSpec, options: RenderOptions): V1Service {
+function renderStableService(spec: RevisionSpec, options: RenderOptions): V1Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -295,7 +297,7 @@ function renderMetric(spec: RevisionSpec): V2MetricSpec {
   };
 }
 
-export function renderAutoscaler(spec: RevisionSpec, options: RenderOptions): V2HorizontalPodAutoscaler | undefined {
+function renderAutoscaler(spec: RevisionSpec, options: RenderOptions): V2HorizontalPodAutoscaler | undefined {
   if (!spec.autoscaling) return undefined;
   return {
     apiVersion: 'autoscaling/v2',
@@ -310,7 +312,8 @@ export function renderAutoscaler(spec: RevisionSpec, options: RenderOptions): V2
   };
 }
 
-export function renderRevision(spec: RevisionSpec, options: RenderOptions): RevisionObjects {
+export function renderRevision(input: RevisionSpec, options: RenderOptions): RevisionObjects {
+  const spec = applySpecDefaults(input, options.defaultGpuResourceName !== undefined ? { gpuResourceName: options.defaultGpuResourceName } : {});
   const autoscaler = renderAutoscaler(spec, options);
   return {
     record: renderRecord(spec, options),

@@ -1,10 +1,14 @@
 /**
  * Warnings only the live cluster can give: a referenced Secret, ConfigMap, PVC or service
  * account missing in the namespace, a GPU request no node can satisfy, GPU autoscaling without
- * a custom metrics API. Pure: the adapter fetches the facts, this places the warnings.
+ * a custom metrics API; and the errors of rules that depend on the cluster's Kubernetes version
+ * (environment variable names before 1.32). Pure: the adapter fetches the facts, this places them.
  */
+import { quoted } from '../spec/messageText';
+import { isEnvVarName } from '../spec/names';
+import { checkSpec, usesStrictEnvNames, type SpecPath } from '../spec/semanticChecks';
+import { SpecDefaults } from '../spec/specDefaults';
 import { findingToDiagnostic, type ParsedSpec, type SpecDiagnostic } from '../spec/specDocument';
-import type { SpecPath } from '../spec/semanticChecks';
 
 export interface ClusterFacts {
   namespace: string;
@@ -22,6 +26,8 @@ export interface ClusterFacts {
   customMetricsServed?: boolean;
   /** The GPU resource name used when the spec names none. */
   defaultGpuResourceName?: string;
+  /** The API server's version (`v1.31.4`), when it said. */
+  kubernetesVersion?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -54,7 +60,7 @@ export function clusterDiagnostics(parsed: ParsedSpec, facts: ClusterFacts): Spe
   const spec = parsed.value;
   if (!isObject(spec)) return [];
   const out: SpecDiagnostic[] = [];
-  const where = `namespace "${facts.namespace}"${facts.context ? ` of context "${facts.context}"` : ''}`;
+  const where = `namespace ${quoted(facts.namespace)}${facts.context ? ` of context ${quoted(facts.context)}` : ''}`;
   const warn = (code: string, path: SpecPath, message: string): void => {
     out.push(findingToDiagnostic(parsed, { severity: 'warning', code, path, message, target: 'value' }));
   };
@@ -70,9 +76,9 @@ export function clusterDiagnostics(parsed: ParsedSpec, facts: ClusterFacts): Spe
       if (!isObject(ref) || ref['optional'] === true) continue;
       const name = ref['name'];
       if (missing(names, name)) {
-        warn(`cluster-${kind.toLowerCase()}-missing`, ['env', index, field, 'name'], `${kind} "${name}" does not exist in ${where}: create it before starting this revision (or fix the name), otherwise its pods cannot start.`);
+        warn(`cluster-${kind.toLowerCase()}-missing`, ['env', index, field, 'name'], `${kind} ${quoted(name)} does not exist in ${where}: create it before starting this revision (or fix the name), otherwise its pods cannot start.`);
       } else if (typeof name === 'string' && missing(keys?.[name], ref['key'])) {
-        warn(`cluster-${kind.toLowerCase()}-key-missing`, ['env', index, field, 'key'], `${kind} "${name}" in ${where} has no key "${String(ref['key'])}"; its keys are ${(keys?.[name] ?? []).map((k) => `"${k}"`).join(', ') || 'none'}.`);
+        warn(`cluster-${kind.toLowerCase()}-key-missing`, ['env', index, field, 'key'], `${kind} ${quoted(name)} in ${where} has no key ${quoted(String(ref['key']))}; its keys are ${(keys?.[name] ?? []).map((k) => quoted(k)).join(', ') || 'none'}.`);
       }
     }
   });
@@ -80,31 +86,38 @@ export function clusterDiagnostics(parsed: ParsedSpec, facts: ClusterFacts): Spe
     if (!isObject(volume)) return;
     const claim = volume['persistentVolumeClaim'];
     if (isObject(claim) && missing(facts.persistentVolumeClaims, claim['claimName'])) {
-      warn('cluster-pvc-missing', ['volumes', index, 'persistentVolumeClaim', 'claimName'], `PersistentVolumeClaim "${String(claim['claimName'])}" does not exist in ${where}: create it (or fix the name), otherwise the pods stay Pending.`);
+      warn('cluster-pvc-missing', ['volumes', index, 'persistentVolumeClaim', 'claimName'], `PersistentVolumeClaim ${quoted(String(claim['claimName']))} does not exist in ${where}: create it (or fix the name), otherwise the pods stay Pending.`);
     }
     const secret = volume['secret'];
     if (isObject(secret) && missing(facts.secrets, secret['secretName'])) {
-      warn('cluster-secret-missing', ['volumes', index, 'secret', 'secretName'], `Secret "${String(secret['secretName'])}" does not exist in ${where}: create it (or fix the name), otherwise the pods cannot start.`);
+      warn('cluster-secret-missing', ['volumes', index, 'secret', 'secretName'], `Secret ${quoted(String(secret['secretName']))} does not exist in ${where}: create it (or fix the name), otherwise the pods cannot start.`);
     }
     const configMap = volume['configMap'];
     if (isObject(configMap) && missing(facts.configMaps, configMap['name'])) {
-      warn('cluster-configmap-missing', ['volumes', index, 'configMap', 'name'], `ConfigMap "${String(configMap['name'])}" does not exist in ${where}: create it (or fix the name), otherwise the pods cannot start.`);
+      warn('cluster-configmap-missing', ['volumes', index, 'configMap', 'name'], `ConfigMap ${quoted(String(configMap['name']))} does not exist in ${where}: create it (or fix the name), otherwise the pods cannot start.`);
     }
   });
   if (missing(facts.serviceAccounts, spec['serviceAccountName'])) {
-    warn('cluster-service-account-missing', ['serviceAccountName'], `Service account "${String(spec['serviceAccountName'])}" does not exist in ${where}: create it (bound to the cloud identity you need), or the Deployment cannot create pods.`);
+    warn('cluster-service-account-missing', ['serviceAccountName'], `Service account ${quoted(String(spec['serviceAccountName']))} does not exist in ${where}: create it (bound to the cloud identity you need), or the Deployment cannot create pods.`);
   }
   const resources = spec['resources'];
   const gpu = isObject(resources) ? resources['gpu'] : undefined;
   const count = isObject(gpu) ? gpu['count'] : undefined;
   if (facts.gpuCapacity && isObject(gpu) && typeof count === 'number' && count > 0) {
-    const resourceName = typeof gpu['resourceName'] === 'string' ? gpu['resourceName'] : (facts.defaultGpuResourceName ?? 'nvidia.com/gpu');
+    const resourceName = typeof gpu['resourceName'] === 'string' ? gpu['resourceName'] : (facts.defaultGpuResourceName ?? SpecDefaults.gpuResourceName);
     const most = facts.gpuCapacity[resourceName];
     if (most === undefined || most === 0) {
       const known = Object.keys(facts.gpuCapacity);
-      warn('cluster-gpu-unavailable', ['resources', 'gpu', typeof gpu['resourceName'] === 'string' ? 'resourceName' : 'count'], `No node in context "${facts.context ?? ''}" advertises "${resourceName}", so the pods would stay Pending${known.length > 0 ? `; nodes advertise ${known.map((k) => `"${k}"`).join(', ')}` : ''}.`);
+      warn('cluster-gpu-unavailable', ['resources', 'gpu', typeof gpu['resourceName'] === 'string' ? 'resourceName' : 'count'], `No node in context ${quoted(facts.context ?? '')} advertises ${quoted(resourceName)}, so the pods would stay Pending${known.length > 0 ? `; nodes advertise ${known.map((k) => quoted(k)).join(', ')}` : ''}.`);
     } else if (count > most) {
-      warn('cluster-gpu-too-many', ['resources', 'gpu', 'count'], `resources.gpu.count ${count} is more than any node can give: the largest node has ${most} × "${resourceName}" allocatable, so the pods would stay Pending. Ask for at most ${most}.`);
+      warn('cluster-gpu-too-many', ['resources', 'gpu', 'count'], `resources.gpu.count ${count} is more than any node can give: the largest node has ${most} × ${quoted(resourceName)} allocatable, so the pods would stay Pending. Ask for at most ${most}.`);
+    }
+  }
+  if (usesStrictEnvNames(facts.kubernetesVersion)) {
+    // The spec's own checks follow the current release; this cluster is older.
+    for (const finding of checkSpec(spec, { kubernetesVersion: facts.kubernetesVersion })) {
+      const name = finding.code === 'env-name' ? list(spec['env'])[finding.path[1] as number] : undefined;
+      if (isObject(name) && typeof name['name'] === 'string' && isEnvVarName(name['name'], true)) out.push(findingToDiagnostic(parsed, finding));
     }
   }
   const autoscaling = spec['autoscaling'];

@@ -8,6 +8,7 @@ import type { Position, Range } from '../spec/specDocument';
 import type { SpecPath } from '../spec/semanticChecks';
 import { type ClusterLookup, type ClusterValues } from './clusterLookup';
 import { cursorContext, splitLines } from './cursorContext';
+import { SpecDefaults, StarterValues, starterSpec } from '../spec/specDefaults';
 import { allowedValues, firstExample, isArraySchema, isObjectSchema, schemaNodeAt, typeLabel, yamlScalar, type SchemaNode } from './schemaInfo';
 
 export type CompletionKind = 'property' | 'value' | 'enum' | 'snippet' | 'cluster';
@@ -45,48 +46,65 @@ export function declaredNamespace(text: string): string | undefined {
   return match?.[1];
 }
 
+/** A snippet choice list with `first` first: `${n|http,grpc,tcp|}`. */
+function choice(tab: number, first: string, all: readonly string[]): string {
+  return `\${${tab}|${[first, ...all.filter((v) => v !== first)].join(',')}|}`;
+}
+
+const Protocols = ['http', 'grpc', 'tcp'] as const;
+const Metrics = ['cpu', 'memory', 'gpu'] as const;
+
+/** Whole blocks, their placeholders filled from the spec's defaults and starter values (specDefaults.ts). */
 const BlockSnippets: Record<'port' | 'secretEnv' | 'volumeMount' | 'autoscaling', { label: string; field: string; item: string; doc: string }> = {
   port: {
     label: 'port',
     field: 'ports',
-    item: 'name: ${1:http}\ncontainerPort: ${2:8080}\nprotocol: ${3|http,grpc,tcp|}',
+    item: `name: \${1:${SpecDefaults.port.name}}\ncontainerPort: \${2:${SpecDefaults.port.containerPort}}\nprotocol: ${choice(3, SpecDefaults.port.protocol, Protocols)}`,
     doc: 'A port the server listens on: name, number and protocol.',
   },
   secretEnv: {
     label: 'env var from a Secret',
     field: 'env',
-    item: 'name: ${1:HF_TOKEN}\nsecretKeyRef:\n  name: ${2:hf-token}\n  key: ${3:token}',
+    item: `name: \${1:${StarterValues.secretEnv.name}}\nsecretKeyRef:\n  name: \${2:${StarterValues.secretEnv.secretName}}\n  key: \${3:${StarterValues.secretEnv.key}}`,
     doc: 'An environment variable whose value comes from a key of a Secret, so the value never sits in the spec.',
   },
   volumeMount: {
     label: 'volume mount',
     field: 'volumes',
-    item: 'name: ${1:models}\nmountPath: ${2:/models}\nreadOnly: true\npersistentVolumeClaim:\n  claimName: ${3:model-weights}',
+    item: `name: \${1:${StarterValues.volume.name}}\nmountPath: \${2:${StarterValues.volume.mountPath}}\nreadOnly: true\npersistentVolumeClaim:\n  claimName: \${3:${StarterValues.volume.claimName}}`,
     doc: 'A PersistentVolumeClaim mounted read-only as a folder (model files, datasets).',
   },
   autoscaling: {
     label: 'autoscaling',
     field: 'autoscaling',
-    item: 'minReplicas: ${1:1}\nmaxReplicas: ${2:3}\nmetric: ${3|cpu,memory,gpu|}\ntarget: ${4:70}',
+    item: `minReplicas: \${1:${StarterValues.autoscaling.minReplicas}}\nmaxReplicas: \${2:${StarterValues.autoscaling.maxReplicas}}\nmetric: ${choice(3, StarterValues.autoscaling.metric, Metrics)}\ntarget: \${4:${SpecDefaults.autoscalingTarget}}`,
     doc: 'Horizontal autoscaling between min and max replicas on CPU, memory or GPU utilisation.',
   },
 };
 
-const SkeletonSnippet = [
-  'apiVersion: serve-revisions/v1',
-  'kind: Revision',
-  'service: ${1:my-model}',
-  'message: ${2:First revision}',
-  'image: ${3:ghcr.io/example/my-model:1.0.0}',
-  'resources:',
-  '  cpu: "${4:1}"',
-  '  memory: ${5:2Gi}',
-  'ports:',
-  '  - name: http',
-  '    containerPort: ${6:8080}',
-  '    protocol: ${7|http,grpc,tcp|}',
-  '$0',
-].join('\n');
+/** The whole-spec snippet for an empty file: the template (starterSpec) with its values as placeholders. */
+function skeletonSnippet(): string {
+  const spec = starterSpec();
+  const port = SpecDefaults.port;
+  return [
+    `apiVersion: ${spec.apiVersion}`,
+    `kind: ${spec.kind}`,
+    `service: \${1:${spec.service}}`,
+    `message: \${2:${spec.message}}`,
+    `image: \${3:${spec.image}}`,
+    'resources:',
+    `  cpu: "\${4:${SpecDefaults.resources.cpu}}"`,
+    `  memory: \${5:${SpecDefaults.resources.memory}}`,
+    'ports:',
+    `  - name: ${port.name}`,
+    `    containerPort: \${6:${port.containerPort}}`,
+    `    protocol: ${choice(7, port.protocol, Protocols)}`,
+    '$0',
+  ].join('\n');
+}
+
+/** For tests: the snippets whose placeholders must agree with the spec's defaults. */
+export const DefaultSnippets = { blocks: BlockSnippets, skeleton: skeletonSnippet };
 
 /** Which cluster values fit a field, by its path with list indexes as `*`. */
 function clusterLookupFor(path: SpecPath, namespace: string | undefined, siblings: Map<string, string>): ClusterLookup | undefined {
@@ -167,9 +185,9 @@ export function sampleValue(node: SchemaNode | undefined): unknown {
   return '';
 }
 
-/** `name: value` as YAML lines, nested blocks indented by two spaces. */
-export function fieldText(name: string, node: SchemaNode | undefined): string {
-  const value = sampleValue(node);
+/** `name: value` as YAML lines, nested blocks indented by two spaces; `value` overrides the schema's sample. */
+export function fieldText(name: string, node: SchemaNode | undefined, given?: unknown): string {
+  const value = given === undefined ? sampleValue(node) : given;
   if (value !== null && typeof value === 'object' && !(Array.isArray(value) && value.length === 0) && !(Object.keys(value).length === 0)) {
     return stringify({ [name]: value }, { indent: 2, indentSeq: true, lineWidth: 0 }).trimEnd();
   }
@@ -267,7 +285,7 @@ export function completeSpec(text: string, position: Position, options: Completi
   if (isArraySchema(container)) return { items, pending };
 
   if (atRoot && context.siblings.size === 0 && lines.every((l, i) => i === position.line || l.trim() === '' || l.trimStart().startsWith('#'))) {
-    items.push({ label: 'revision spec', kind: 'snippet', detail: 'a complete minimal revision spec', documentation: 'Every required field, ready to edit.', insertText: SkeletonSnippet, snippet: true, range: context.range, sortText: '0' });
+    items.push({ label: 'revision spec', kind: 'snippet', detail: 'a complete minimal revision spec', documentation: 'Every required field, ready to edit.', insertText: skeletonSnippet(), snippet: true, range: context.range, sortText: '0' });
   }
 
   const properties = container.properties ?? {};

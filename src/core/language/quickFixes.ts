@@ -6,6 +6,7 @@
 import { isMap, isPair, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { SpecFix, SpecPath } from '../spec/semanticChecks';
 import { offsetsToRange, type ParsedSpec, type Range, type SpecDiagnostic } from '../spec/specDocument';
+import { escapeControl } from '../escapeText';
 import { suggestDnsLabel } from '../spec/names';
 import { newRevisionSpecTemplate } from '../spec/template';
 import { fieldText } from './completion';
@@ -48,7 +49,10 @@ function lineEndOffset(text: string, offset: number): number {
 function replaceValue(parsed: ParsedSpec, fix: Extract<SpecFix, { kind: 'replaceValue' }>): QuickFix | undefined {
   const node = nodeAt(parsed, fix.path);
   if (!isScalar(node) || !node.range) return undefined;
-  return { title: fix.title, edits: [{ range: rangeOf(parsed, node.range[0], node.range[1]), newText: yamlScalar(fix.value) }], preferred: false };
+  // A block scalar's range ends after its last line break, which belongs to the lines below.
+  let end = node.range[1];
+  while (end > node.range[0] && (parsed.text[end - 1] === '\n' || parsed.text[end - 1] === '\r')) end--;
+  return { title: fix.title, edits: [{ range: rangeOf(parsed, node.range[0], end), newText: yamlScalar(fix.value) }], preferred: false };
 }
 
 function swapValues(parsed: ParsedSpec, fix: Extract<SpecFix, { kind: 'swapValues' }>): QuickFix | undefined {
@@ -121,7 +125,10 @@ function addRequiredFields(parsed: ParsedSpec, path: SpecPath, fields: readonly 
     return undefined;
   }
   const pad = ' '.repeat(indent);
-  const block = fields.map((field) => fieldText(field, schemaNodeAt([...path, field]))).join('\n').split('\n').map((line) => pad + line).join('\n');
+  // A field of a block with a documented default (resources) starts from that default.
+  const parentDefault = schemaNodeAt(path)?.default;
+  const given = (field: string): unknown => (typeof parentDefault === 'object' && parentDefault !== null && !Array.isArray(parentDefault) ? (parentDefault as Record<string, unknown>)[field] : undefined);
+  const block = fields.map((field) => fieldText(field, schemaNodeAt([...path, field]), given(field))).join('\n').split('\n').map((line) => pad + line).join('\n');
   const position = rangeOf(parsed, insertAt, insertAt);
   const title = fields.length === 1 ? `Add the required field "${fields[0]}"` : `Add the required fields ${fields.map((f) => `"${f}"`).join(', ')}`;
   return { title, edits: [{ range: position, newText: `\n${block}` }], preferred: true };
@@ -136,6 +143,8 @@ export function quickFixesFor(parsed: ParsedSpec, diagnostic: SpecDiagnostic): Q
     else if (fix.kind === 'useSecretRef') made = useSecretRef(parsed, fix);
     if (made) fixes.push(made);
   }
+  // Titles show values from the file: one line, control characters escaped.
+  for (const fix of fixes) fix.title = escapeControl(fix.title);
   if (fixes.length === 1 && fixes[0]) fixes[0].preferred = true;
   const path = diagnostic.path ?? [];
   if (diagnostic.code === 'schema-required') {

@@ -98,19 +98,27 @@ export function typeLabel(node: SchemaNode): string {
   return typesOf(node).map((t) => TypeWords[t] ?? t).join(' or ') || 'any';
 }
 
-/** A YAML scalar as it would be written: plain when YAML reads it back as the same text. */
-export function yamlScalar(value: unknown): string {
+/**
+ * A YAML scalar as it would be written: plain when YAML reads it back as the same text. A mapping
+ * or list becomes a flow collection (`{ name: HF_HOME, value: /data/hf }`).
+ */
+export function yamlScalar(value: unknown, inFlow = false): string {
   if (typeof value === 'string') {
-    return value !== '' && !/[\n\r\t]/.test(value) && readsBackAs(value, value) ? value : JSON.stringify(value);
+    const plain = value !== '' && !/[\n\r\t]/.test(value) && !(inFlow && /[,[\]{}#]/.test(value)) && readsBackAs(value, value);
+    return plain ? value : JSON.stringify(value);
   }
   if (value === null || value === undefined) return 'null';
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((v) => yamlScalar(v, true)).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value);
+    return entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${yamlScalar(k, true)}: ${yamlScalar(v, true)}`).join(', ')} }`;
+  }
   return String(value);
 }
 
 function readsBackAs(text: string, value: string): boolean {
   try {
-    return parse(text) === value;
+    return parse(text, { logLevel: 'error' }) === value;
   } catch {
     return false;
   }

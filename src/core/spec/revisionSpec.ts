@@ -87,15 +87,3 @@ export interface RevisionSpec {
   serviceAccountName?: string;
   healthCheck?: HealthCheckSpec;
 }
-
-/** Defaults applied where a spec leaves a field out; the schema's `default`s say the same. */
-export const SpecDefaults = {
-  gpuResourceName: 'nvidia.com/gpu',
-  gpuProductLabel: 'nvidia.com/gpu.product',
-  gpuMetricName: 'DCGM_FI_DEV_GPU_UTIL',
-  autoscalingTarget: 70,
-  replicas: 1,
-  cpu: '1',
-  memory: '2Gi',
-  protocol: 'http' as PortProtocol,
-} as const;

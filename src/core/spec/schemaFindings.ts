@@ -5,7 +5,8 @@
 import type { ErrorObject } from 'ajv';
 import validateRevision from '../../generated/revisionValidator';
 import schema from '../../../schemas/revision.schema.json';
-import { formatPath, type SpecFinding, type SpecPath } from './semanticChecks';
+import { quoted } from './messageText';
+import { formatPath, type SpecFinding, type SpecFix, type SpecPath } from './semanticChecks';
 
 interface SchemaNode {
   description?: string;
@@ -56,7 +57,7 @@ function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (typeof value === 'string') return `the text ${quoted(value, 40)}`;
   return `${typeof value} ${String(value)}`;
 }
 
@@ -126,7 +127,7 @@ function messageFor(error: ErrorObject, path: SpecPath, data: unknown): { messag
       const suggestion = closestName(extra, known);
       const where = path.length === 0 ? 'in a revision spec' : `in ${field}`;
       const hint = suggestion ? `did you mean "${suggestion}"?` : `known fields: ${known.join(', ')}`;
-      return { message: `unknown field "${extra}" ${where}: ${hint}`, path: [...path, extra], target: 'key' };
+      return { message: `unknown field ${quoted(extra)} ${where}: ${hint}`, path: [...path, extra], target: 'key' };
     }
     case 'type': {
       const expected = String(params['type']).split(',').map((t) => TypeWords[t] ?? t).join(' or ');
@@ -169,20 +170,94 @@ function valueAt(data: unknown, path: SpecPath): unknown {
   return current;
 }
 
+/**
+ * ajv reports a failed `oneOf` and the errors of each of its branches. When the value's type
+ * picks one branch (a list for `command`), that branch's errors say exactly what is wrong, on the
+ * item; otherwise the oneOf's own message does. A oneOf beside a type error of the same value
+ * (an env item that is text) adds nothing. Linear in the number of errors: each error finds its
+ * oneOf by walking up its own instance path.
+ */
+function selectErrors(errors: ErrorObject[]): ErrorObject[] {
+  const oneOfsAt = new Map<string, ErrorObject[]>();
+  for (const e of errors) if (e.keyword === 'oneOf') oneOfsAt.set(e.instancePath, [...(oneOfsAt.get(e.instancePath) ?? []), e]);
+  if (oneOfsAt.size === 0) return errors;
+  const branchesOf = new Map<ErrorObject, Map<string, ErrorObject[]>>();
+  const ownTypeError = new Set<ErrorObject>();
+  for (const e of errors) {
+    if (e.keyword === 'oneOf') continue;
+    let owner: ErrorObject | undefined;
+    for (let path = e.instancePath; ; path = path.slice(0, path.lastIndexOf('/'))) {
+      owner = oneOfsAt.get(path)?.find((o) => e.schemaPath.startsWith(`${o.schemaPath}/`));
+      if (owner || path === '') break;
+    }
+    if (!owner) {
+      // A type error of the very value a oneOf is about makes that oneOf redundant.
+      if (e.keyword === 'type') for (const o of oneOfsAt.get(e.instancePath) ?? []) ownTypeError.add(o);
+      continue;
+    }
+    const branch = e.schemaPath.slice(owner.schemaPath.length + 1).split('/')[0] ?? '';
+    const branches = branchesOf.get(owner) ?? new Map<string, ErrorObject[]>();
+    branches.set(branch, [...(branches.get(branch) ?? []), e]);
+    branchesOf.set(owner, branches);
+  }
+  const dropped = new Set<ErrorObject>();
+  for (const oneOf of [...oneOfsAt.values()].flat()) {
+    if (ownTypeError.has(oneOf)) dropped.add(oneOf);
+    const branches = [...(branchesOf.get(oneOf)?.values() ?? [])];
+    const typed = (list: ErrorObject[]): boolean => list.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath);
+    const fitting = branches.filter((list) => !typed(list));
+    const keep = branches.some(typed) && fitting.length === 1 ? fitting[0] : undefined;
+    for (const list of branches) for (const e of list) if (list !== keep) dropped.add(e);
+    if (keep) dropped.add(oneOf);
+  }
+  return errors.filter((e) => !dropped.has(e));
+}
+
+/** `- HF_HOME=/data/hf`: an env item written as text, the way a shell or Docker writes it. */
+function envTextFinding(path: SpecPath, value: unknown): SpecFinding | undefined {
+  if (path.length !== 2 || path[0] !== 'env' || typeof path[1] !== 'number') return undefined;
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+  const text = String(value);
+  const field = formatPath(path);
+  const match = /^([^=]+)=(.*)$/s.exec(text);
+  if (!match) {
+    return { severity: 'error', code: 'env-item-text', path, target: 'value', message: `${field} is the text ${quoted(text)}: write each variable as a mapping with name and value (or secretKeyRef / configMapKeyRef), e.g. "- name: MODEL_NAME" and "value: iris" below it.` };
+  }
+  const name = (match[1] ?? '').trim();
+  const entry = { name, value: match[2] ?? '' };
+  const fix: SpecFix = { kind: 'replaceValue', path, value: entry, title: `Write as name: ${name} and value` };
+  return { severity: 'error', code: 'env-item-text', path, target: 'value', fixes: [fix], message: `${field} is the text ${quoted(text)}: write each variable as a mapping, here "name: ${quoted(name).slice(1, -1)}" and "value: ${quoted(entry.value).slice(1, -1)}".` };
+}
+
+/**
+ * The schema's findings. Messages are written when first read: a file with 60,000 unknown fields
+ * shows 50 of them, and the others need only their path and code to be placed and counted.
+ */
 export function schemaFindings(data: unknown): SpecFinding[] {
   if (validateRevision(data)) return [];
-  const errors = validateRevision.errors ?? [];
-  // A failed oneOf explains itself: drop the errors of its branches.
-  const oneOfs = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath);
-  const kept = errors.filter((e) => !oneOfs.some((prefix) => e.schemaPath.startsWith(`${prefix}/`)));
+  const kept = selectErrors(validateRevision.errors ?? []);
   const findings: SpecFinding[] = [];
   const seen = new Set<string>();
   for (const error of kept) {
-    const { message, path, target } = messageFor(error, pointerToPath(error.instancePath, data), data);
-    const key = `${formatPath(path)}|${message}`;
+    const errorPath = pointerToPath(error.instancePath, data);
+    const key = `${error.keyword}|${error.instancePath}|${JSON.stringify(error.params)}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    findings.push({ severity: 'error', code: `schema-${error.keyword}`, message, path, target });
+    const special = error.keyword === 'type' ? envTextFinding(errorPath, valueAt(data, errorPath)) : undefined;
+    if (special) {
+      findings.push(special);
+      continue;
+    }
+    const extra = error.keyword === 'additionalProperties' ? String((error.params as Record<string, unknown>)['additionalProperty']) : undefined;
+    const target: 'key' | 'value' = ['required', 'additionalProperties', 'oneOf'].includes(error.keyword) ? 'key' : 'value';
+    let message: string | undefined;
+    const finding = { severity: 'error', code: `schema-${error.keyword}`, path: extra === undefined ? errorPath : [...errorPath, extra], target } as unknown as SpecFinding;
+    Object.defineProperty(finding, 'message', {
+      get: () => (message ??= messageFor(error, errorPath, data).message),
+      enumerable: true,
+      configurable: true,
+    });
+    findings.push(finding);
   }
   return findings;
 }

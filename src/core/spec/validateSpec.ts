@@ -1,12 +1,12 @@
 import { schemaFindings } from './schemaFindings';
-import { checkSpec, type SpecFinding } from './semanticChecks';
+import { checkSpec, type CheckOptions, type SpecFinding } from './semanticChecks';
 
 /**
  * Every problem of a spec value: schema errors first, then the semantic rules. The one entry point
  * for the form, the webview message guard and the YAML diagnostics.
  */
-export function findSpecProblems(spec: unknown): SpecFinding[] {
-  return [...schemaFindings(spec), ...checkSpec(spec)];
+export function findSpecProblems(spec: unknown, options: CheckOptions = {}): SpecFinding[] {
+  return [...schemaFindings(spec), ...checkSpec(spec, options)];
 }
 
 export function hasErrors(findings: readonly { severity: string }[]): boolean {

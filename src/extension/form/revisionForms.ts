@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { loadEngine } from '../../bundles/loadEngine';
 import { nextRevisionDraft } from '../../core/kube/revisionRecord';
 import type { FormTarget } from '../../core/form/formTarget';
+import { starterSpec } from '../../core/spec/specDefaults';
 import { RevisionFormViewType, type FormOrigin } from '../../shared/formProtocol';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
@@ -9,15 +10,7 @@ import { RevisionFormPanel } from './revisionFormPanel';
 
 /** A fresh spec with the values a new service usually starts from. */
 function blankSpec(service = ''): Record<string, unknown> {
-  return {
-    apiVersion: 'serve-revisions/v1',
-    kind: 'Revision',
-    service,
-    message: '',
-    image: '',
-    resources: { cpu: '1', memory: '2Gi' },
-    ports: [{ name: 'http', containerPort: 8080, protocol: 'http' }],
-  };
+  return { ...starterSpec({ service, message: '', image: '' }) };
 }
 
 /**

@@ -10,7 +10,7 @@ import { runCli } from '../../../src/cli/runCli';
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readFile: (p) => readFile(p, 'utf8') });
+  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readFile: (p) => readFile(p) });
   return { code, stdout, stderr };
 }
 
@@ -71,6 +71,29 @@ describe('serve-revisions CLI', () => {
     assert.equal(code, 1);
     assert.equal(stdout, '');
     assert.match(stderr, /has 4 errors; fix them to render/);
+  });
+
+  it('reports a file that is not UTF-8 instead of reading it with replacement characters', async () => {
+    const latin1 = join(dir, 'latin1.revision.yaml');
+    writeFileSync(latin1, Buffer.from('apiVersion: serve-revisions/v1\nkind: Revision\nservice: iris\nmessage: Caf\xe9 model\nimage: ghcr.io/acme/iris:2.0.0\n', 'latin1'));
+    const { code, stdout } = await cli('validate', latin1);
+    assert.equal(code, 1);
+    assert.match(stdout, new RegExp(`^${latin1.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:13: error: .*not UTF-8`));
+    assert.doesNotMatch(stdout, /\uFFFD/);
+    const rendered = await cli('render', latin1);
+    assert.equal(rendered.code, 1);
+  });
+
+  it('never writes control characters from a file to the terminal', async () => {
+    const hostile = join(dir, 'hostile.revision.yaml');
+    writeFileSync(hostile, 'apiVersion: serve-revisions/v1\nkind: Revision\nservice: "ir\\u001b[2Jis"\nmessage: m\nimage: ghcr.io/acme/iris:2.0.0\nports:\n  - containerP\u001b[31mort: 1\r\n');
+    for (const output of ['text', 'json']) {
+      const { code, stdout } = await cli('validate', '-o', output, hostile);
+      assert.equal(code, 1);
+      assert.doesNotMatch(stdout.replace(/\n/g, ''), /[\u0000-\u001f\u007f-\u009f]/);
+    }
+    const { stdout } = await cli('validate', hostile);
+    for (const line of stdout.trim().split('\n')) assert.match(line, /^.*:\d+:\d+: (error|warning): /);
   });
 
   it('works as the bundled bin with the same exit codes', () => {

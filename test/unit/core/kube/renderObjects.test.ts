@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { Labels } from '../../../../src/core/kube/labels';
 import { renderRevision, revisionObjectList } from '../../../../src/core/kube/renderObjects';
 import type { RevisionSpec } from '../../../../src/core/spec/revisionSpec';
@@ -64,4 +64,21 @@ describe('rendering a spec into Kubernetes objects', () => {
     assert.equal(iris.autoscaler, undefined);
     assert.equal(iris.deployment.spec?.replicas, 2);
   });
+
+  it('renders the smallest spec with the documented default port, and stores what it rendered', () => {
+    const minimal = { apiVersion: 'serve-revisions/v1', kind: 'Revision', service: 'tiny', message: 'smallest', image: 'ghcr.io/acme/tiny:1.0.0' } as RevisionSpec;
+    const objects = renderRevision(minimal, options);
+    for (const service of [objects.service, objects.stableService]) {
+      assert.deepEqual(service.spec?.ports?.map((p) => [p.name, p.port, p.targetPort, p.appProtocol]), [['http', 8080, 'http', 'http']]);
+    }
+    assert.deepEqual(objects.deployment.spec?.template.spec?.containers[0]?.ports?.map((p) => [p.name, p.containerPort]), [['http', 8080]]);
+    const stored = parse(objects.record.data?.['spec.yaml'] ?? '') as RevisionSpec;
+    assert.deepEqual(stored.ports, [{ name: 'http', containerPort: 8080, protocol: 'http' }]);
+    assert.deepEqual(stored.resources, { cpu: '1', memory: '2Gi' });
+    assert.equal(stored.replicas, 1);
+    // Starting the stored record again renders exactly the same objects.
+    assert.deepEqual(renderRevision(stored, options).deployment, objects.deployment);
+    assert.deepEqual(renderRevision(stored, options).service, objects.service);
+  });
 });
+

@@ -72,4 +72,14 @@ describe('cluster-aware diagnostics', () => {
     assert.equal(found[0]?.code, 'cluster-gpu-unavailable');
     assert.match(found[0]?.message ?? '', /nodes advertise "amd.com\/gpu"/);
   });
+
+  it("checks environment variable names by the rule of the cluster's Kubernetes version", () => {
+    const spec = 'apiVersion: serve-revisions/v1\nkind: Revision\nservice: iris\nmessage: m\nimage: ghcr.io/acme/iris:1.0.0\nenv:\n  - name: 1ST_TRY\n    value: x\n  - name: MODEL\n    value: y\n';
+    const old = clusterDiagnostics(parseSpecText(spec), { namespace: 'demo', context: 'prod', kubernetesVersion: 'v1.31.4' });
+    assert.deepEqual(old.map((d) => [d.code, d.severity, d.range.start.line]), [['env-name', 'error', 6]]);
+    assert.match(old[0]?.message ?? '', /Kubernetes v1\.31\.4/);
+    assert.deepEqual(clusterDiagnostics(parseSpecText(spec), { namespace: 'demo', kubernetesVersion: 'v1.34.4' }), []);
+    assert.deepEqual(clusterDiagnostics(parseSpecText(spec), { namespace: 'demo' }), []);
+  });
 });
+

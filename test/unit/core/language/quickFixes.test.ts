@@ -80,4 +80,20 @@ describe('quick fixes', () => {
     const result = fixed('', 'empty-spec');
     assert.deepEqual(diagnoseSpecText(result.text), []);
   });
+
+  it('turns memory given in thousandths of a byte into a real amount', () => {
+    const text = `${head}resources:\n  cpu: "1"\n  memory: 512m\n${tail}`;
+    const result = fixed(text, 'memory-tiny', /512Mi/);
+    assert.deepEqual(result.titles, ['Change to 512Mi', 'Change to 512M']);
+    assert.deepEqual(diagnoseSpecText(result.text), []);
+  });
+
+  it('turns a NAME=value env item into name and value', () => {
+    const text = `${head}resources:\n  cpu: "1"\n  memory: 1Gi\n${tail}env:\n  - HF_HOME=/data/hf\n  - "MODE=fast=yes"\n`;
+    const once = fixed(text, 'env-item-text');
+    const twice = fixed(once.text, 'env-item-text');
+    assert.deepEqual(diagnoseSpecText(twice.text), []);
+    assert.deepEqual((parseSpecText(twice.text).value as { env: unknown[] }).env, [{ name: 'HF_HOME', value: '/data/hf' }, { name: 'MODE', value: 'fast=yes' }]);
+  });
 });
+

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { diagnoseSpecText, type SpecDiagnostic } from '../../../../src/core/spec/specDocument';
+import { diagnoseSpecText, parseSpecText, type SpecDiagnostic } from '../../../../src/core/spec/specDocument';
 
 /** The text a diagnostic's range covers, to assert "on the exact range" readably. */
 function covered(text: string, d: SpecDiagnostic): string {
@@ -130,4 +130,99 @@ autoscaling:
       assert.ok(d.range.end.character <= (lines[d.range.end.line]?.length ?? 0));
     }
   });
+
+  describe('YAML as Kubernetes tooling reads it, and messages that do not mislead (issue 12)', () => {
+    it('points an unclosed quote at the quote', () => {
+      const text = 'apiVersion: serve-revisions/v1\nkind: Revision\nservice: iris\nmessage: "Iris v2\nimage: ghcr.io/acme/iris:2.0.0\nresources:\n  cpu: 500m\n  memory: 1Gi\n';
+      const [d, ...rest] = diagnoseSpecText(text);
+      assert.equal(rest.length, 0, JSON.stringify(rest));
+      assert.deepEqual([d?.range.start.line, d?.range.start.character], [3, 9]);
+      assert.doesNotMatch(d?.message ?? '', /indentation/);
+      assert.match(d?.message ?? '', /quote/);
+    });
+
+    it('places an error in a command list on the item', () => {
+      const text = `${good}command: [python, -m, 1]\n`;
+      const diagnostics = diagnoseSpecText(text);
+      assert.deepEqual(diagnostics.map((d) => [d.code, covered(text, d)]), [['schema-type', '1']]);
+      assert.match(diagnostics[0]?.message ?? '', /command\[2\] must be text/);
+    });
+
+    it('explains a NAME=value env item once, with the fix', () => {
+      const text = `${good}env:\n  - HF_HOME=/data/hf\n`;
+      const diagnostics = diagnoseSpecText(text);
+      assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+      assert.equal(diagnostics[0]?.code, 'env-item-text');
+      assert.match(diagnostics[0]?.message ?? '', /name: HF_HOME/);
+      assert.ok(diagnostics[0]?.fixes?.length);
+    });
+
+    it('names the duplicate key', () => {
+      const text = good.replace('kind: Revision\n', 'kind: Revision\nkind: Revision\n');
+      const [d] = diagnoseSpecText(text);
+      assert.match(d?.message ?? '', /"kind"/);
+    });
+
+    it('accepts merge keys, anchors reused many times and a trailing document marker', () => {
+      const withMerge = `apiVersion: serve-revisions/v1
+kind: Revision
+service: iris
+message: &msg Iris v2
+image: ghcr.io/acme/iris:2.0.0
+resources:
+  <<: {cpu: 500m, memory: 1Gi}
+ports:
+  - name: http
+    containerPort: 3000
+`;
+      assert.deepEqual(diagnoseSpecText(withMerge), []);
+      assert.deepEqual(parseSpecText(withMerge).value, parseSpecText(good).value);
+      const env = Array.from({ length: 150 }, (_, i) => `  - name: V${i}\n    value: *msg\n`).join('');
+      assert.deepEqual(diagnoseSpecText(`${withMerge}env:\n${env}`), []);
+      assert.deepEqual(diagnoseSpecText(`${good}---\n`), []);
+      assert.deepEqual(diagnoseSpecText(`---\n${good}---\n\n# the end\n`), []);
+    });
+
+    it('still stops alias bombs, with one finding', () => {
+      const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+      for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+      const diagnostics = diagnoseSpecText(bomb.join('\n'));
+      assert.deepEqual(diagnostics.map((d) => d.code), ['yaml-alias']);
+    });
+
+    it('escapes control characters in every message, one line each', () => {
+      const text = good.replace('containerPort: 3000', 'containerP\u001b[31mort: 3000\n    na\u0000me\rx: 1\b').replace('service: iris', 'service: "ir\\u001bis\\nx"');
+      const diagnostics = diagnoseSpecText(text);
+      assert.ok(diagnostics.length >= 2, JSON.stringify(diagnostics));
+      for (const d of diagnostics) assert.doesNotMatch(d.message, /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/, d.message);
+      assert.ok(diagnostics.some((d) => d.message.includes('\\u001b')), JSON.stringify(diagnostics.map((d) => d.message)));
+    });
+
+    it('does not convert a document with syntax errors', () => {
+      const parsed = parseSpecText('apiVersion: serve-revisions/v1\nservice: [a, b\n');
+      assert.equal(parsed.value, undefined);
+    });
+
+    it('gives one clear finding for deep nesting instead of overflowing the stack', () => {
+      for (const text of ['service: ' + '['.repeat(5000), 'service: ' + '['.repeat(3000) + ']'.repeat(3000), 'a:\n' + Array.from({ length: 400 }, (_, i) => `${' '.repeat(i + 1)}- `).join('\n')]) {
+        const diagnostics = diagnoseSpecText(text);
+        assert.deepEqual(diagnostics.map((d) => d.code), ['nesting-too-deep'], JSON.stringify(diagnostics).slice(0, 500));
+      }
+    });
+
+    it('reports at most 50 findings and says how many more there are', () => {
+      const env = Array.from({ length: 120 }, (_, i) => `  - name: "A=${i}"\n    value: x\n`).join('');
+      const diagnostics = diagnoseSpecText(`${good}env:\n${env}`);
+      assert.equal(diagnostics.length, 51);
+      assert.equal(diagnostics[50]?.code, 'more-findings');
+      assert.match(diagnostics[50]?.message ?? '', /and 70 more/);
+      assert.equal(diagnostics[50]?.severity, 'error');
+    });
+
+    it('refuses files over 1 MiB with one finding, without parsing them', () => {
+      const diagnostics = diagnoseSpecText(`${good}# ${'x'.repeat(1024 * 1024)}\n`);
+      assert.deepEqual(diagnostics.map((d) => d.code), ['file-too-large']);
+    });
+  });
 });
+
