@@ -3,7 +3,7 @@
  * host, a create from YAML, the Kubernetes client, the CLI): `has 2 errors: a; b; and 3 more`.
  * Callers put the subject before it and the next step after it.
  */
-import { formatPath, type SpecFinding } from './semanticChecks';
+import { formatPath, type SpecFinding } from './specFinding';
 
 /** A finding as one line of text, led by the field it is about unless its message already names it. */
 export function findingText(finding: SpecFinding): string {
