@@ -49,14 +49,14 @@ const builds = [
   },
   {
     ...node,
-    // yaml, the schema validator and the language/form logic; loaded on first use (src/core/loadEngine.ts).
+    // yaml, the schema validator and the language/form logic; loaded on first use (src/bundles/loadEngine.ts).
     entryPoints: { engine: 'src/engine/index.ts' },
     outdir: 'dist',
     minify: production,
   },
   {
     ...node,
-    // @kubernetes/client-node and everything over it; loaded on first use (src/core/kube/loadKube.ts).
+    // @kubernetes/client-node and everything over it; loaded on first use (src/bundles/loadKube.ts).
     entryPoints: { kube: 'src/kube/index.ts' },
     outdir: 'dist',
     minify: production,

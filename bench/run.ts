@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
-import { componentSelector, ManagedSelector, revisionObjectName } from '../src/core/kube/labels';
+import { ManagedSelector, revisionObjectName } from '../src/core/kube/labels';
 import { renderRevision } from '../src/core/kube/renderObjects';
 import { buildNamespaceModel, type ServiceModel } from '../src/core/kube/revisionState';
 import type { RevisionSpec } from '../src/core/spec/revisionSpec';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark of the YAML language features (design.md "Targets"): parse + validate of a 500-line
+// Benchmark of the YAML language features (targets in the README's Performance section): parse + validate of a 500-line
 // spec (< 10 ms median), a completion answer (< 20 ms p95), and the worst case over the
 // pathological inputs of the fuzz test (validate any input up to 1 MB in <= 100 ms per 100 KB).
 // Prints the figures; asserts nothing.

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Runs the end-to-end suite inside a real VS Code: code-server (VS Code's own server build)
 // serves the workbench, headless Debian Chromium driven by playwright-core renders it, and the
-// suite runs in the real extension host. No VS Code API is mocked. The facts this relies on
-// (flags, payload URL, codeAutomationLog/Exit) are in /work/shared/docs/test-hosts.md.
+// suite runs in the real extension host. No VS Code API is mocked. What this relies on (the
+// server's flags, the test payload in the URL, codeAutomationLog/Exit) is commented where it is used.
 //
 //   node scripts/e2e.mjs [--workspace DIR] [--suite out/test/e2e/suite/index.js]
 //        [--screenshots DIR] [--timeout-ms N] [--env KEY=VALUE ...] [--verbose]

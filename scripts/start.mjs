@@ -10,7 +10,7 @@
 //
 //   node scripts/start.mjs [--port N] [--kubeconfig FILE] [--no-build]
 //
-// code-server's flags are the ones scripts/e2e.mjs uses (see /work/shared/docs/test-hosts.md),
+// code-server's flags are the ones scripts/e2e.mjs uses (commented there),
 // minus the test payload: a person opens the URL and the installed extension is just there.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: everything a change must pass, in the order that fails fastest.
 //   1. prerequisites (apt packages, Node 24, code-server, the control-plane build; cached)
-//   2. bundles, type-check, contribution check
+//   2. bundles, type-check, lint (ESLint with the layer rules, import cycles), contribution check
 //   3. unit tests (plain Node 24, no VS Code, no cluster)
 //   4. integration tests against a real local control plane (cluster/start.sh)
 //   5. end-to-end tests inside a real VS Code (code-server + Chromium) against the same cluster
@@ -104,6 +104,8 @@ if (steps.includes('prereqs')) {
 if (steps.includes('build')) {
   await must('bundles', process.execPath, ['esbuild.mjs']);
   await must('type-check', process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']);
+  await must('lint (ESLint, layers)', process.execPath, ['node_modules/eslint/bin/eslint.js', 'src', 'test', 'bench']);
+  await must('import cycles (dpdm, type-only imports included)', process.execPath, ['node_modules/dpdm/lib/bin/dpdm.js', '--no-warning', '--no-tree', '--exit-code', 'circular:1', 'src/**/*.ts']);
   await must('contributions and packaging check', process.execPath, ['scripts/check-package.mjs']);
 }
 if (steps.includes('unit')) {

@@ -4,8 +4,9 @@
  * trace unless asked for with --debug or SERVE_REVISIONS_DEBUG=1.
  */
 import { debugRequested } from '../core/debugRequested';
-import { escapeControlCharacters } from '../core/escapeText';
+import { escapeControl } from '../core/escapeText';
 import { nodeFloorProblem } from '../core/runtimeFloor';
+import type * as RunCliModule from './runCli';
 
 const args = process.argv.slice(2);
 const debug = debugRequested(args);
@@ -15,7 +16,7 @@ function lastResort(error: unknown): void {
   if (debug) {
     process.stderr.write(`serve-revisions: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   } else {
-    const what = escapeControlCharacters(error instanceof Error ? error.message : String(error));
+    const what = escapeControl(error instanceof Error ? error.message : String(error));
     process.stderr.write(`serve-revisions: unexpected failure: ${what}. Run it again with --debug (or SERVE_REVISIONS_DEBUG=1) for the details, and report it if it persists.\n`);
   }
   process.exitCode = UnexpectedFailure;
@@ -30,7 +31,7 @@ if (tooOld) {
   process.on('uncaughtException', lastResort);
   try {
     // Loaded only now (esbuild keeps it a lazily initialised part of this bundle).
-    const { runCli } = require('./runCli') as typeof import('./runCli');
+    const { runCli } = require('./runCli') as typeof RunCliModule;
     runCli(args.filter((a) => a !== '--debug')).then((code) => {
       process.exitCode = code;
     }, lastResort);

@@ -1,20 +1,13 @@
 /**
- * Text that came from outside (a file, the cluster, an exception) made safe to print on one line:
- * control characters (newlines, escape sequences that would move the cursor or recolour a
- * terminal) are shown as escapes instead of acting.
+ * Text that came from outside (a file, the cluster, an exception) made safe to show on one line,
+ * in a terminal or an editor: C0 and C1 controls, DEL, line and paragraph separators and the
+ * bidirectional controls are shown as escapes instead of acting (recolouring a terminal, moving
+ * its cursor, breaking a message over lines, reordering what an editor shows).
  */
-export function escapeControlCharacters(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    switch (c) {
-      case '\n':
-        return '\\n';
-      case '\r':
-        return '\\r';
-      case '\t':
-        return '\\t';
-      default:
-        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    }
-  });
+
+const Unsafe = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const Named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+export function escapeControl(text: string): string {
+  return text.replace(Unsafe, (c) => Named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

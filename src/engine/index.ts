@@ -1,14 +1,14 @@
 /**
  * Entry of the spec engine bundle (dist/engine.js): YAML parsing, the compiled schema validator,
  * semantic checks and the language/form logic over them. The extension loads it on first use
- * (src/core/loadEngine.ts) so that activating for the tree alone does not pay for `yaml` and the
+ * (src/bundles/loadEngine.ts) so that activating for the tree alone does not pay for `yaml` and the
  * validator. Pure code: no `vscode`.
  */
 export { stringify as stringifyYaml } from 'yaml';
 export { diagnoseParsedSpec, parseSpecText } from '../core/spec/specDocument';
 export { findSpecProblems } from '../core/spec/validateSpec';
 export { clusterDiagnostics, referencedNames } from '../core/language/clusterChecks';
-export { completeSpec, declaredNamespace } from '../core/language/completion';
+export { completeSpec } from '../core/language/completion';
 export { hoverSpec } from '../core/language/hover';
 export { quickFixesFor } from '../core/language/quickFixes';
 export { codeLensLine, declaresRevisionSpec, renderedObjectsYaml, specValue } from '../core/language/specActions';

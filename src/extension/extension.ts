@@ -1,32 +1,39 @@
-import * as vscode from 'vscode';
-import { newRevisionSpecTemplate } from '../core/spec/template';
+import type * as vscode from 'vscode';
+import { registerCommands } from './commands/registerCommands';
 import { ClusterSession } from './common/clusterSession';
 import { Logger } from './common/logger';
-import { registerCommand } from './common/runCommand';
-import { CommandIds, LanguageId } from './ids';
-import { registerRevisionsView, type RevisionsViewTestApi } from './tree/registerRevisionsView';
-import { registerRevisionForm } from './form/revisionForm';
+import { UserInputSeam } from './common/userInput';
+import { RevisionForms } from './form/revisionForms';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
+import { registerRevisionsView } from './tree/registerRevisionsView';
+import type { RevisionsTreeModel } from './tree/revisionsTreeModel';
+import type { RevisionsTreeProvider } from './tree/revisionsTreeProvider';
 
 /**
- * Activation wires objects and returns: everything heavy (the Kubernetes client, the webview)
- * is created on first use so that opening a window stays cheap.
+ * What activate() returns for the end-to-end tests (not a public API): the view's provider, so a
+ * test reads the same nodes and items the view draws; the model, to wait for its state; and the
+ * user-input seam, to answer the prompts of the commands it runs.
  */
-export function activate(context: vscode.ExtensionContext): RevisionsViewTestApi {
+export interface ExtensionTestApi {
+  revisionsTree: RevisionsTreeProvider;
+  revisionsModel: RevisionsTreeModel;
+  userInput: Pick<UserInputSeam, 'runWithAnswers'>;
+}
+
+/**
+ * Activation wires objects and returns: everything heavy (the Kubernetes client, the spec engine,
+ * the webview) is created on first use so that opening a window stays cheap.
+ */
+export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const logger = new Logger();
   const session = new ClusterSession(context.workspaceState, logger);
+  const ui = new UserInputSeam();
   context.subscriptions.push(logger, session);
-  registerLanguageFeatures(context, session, logger);
-  registerRevisionForm(context, session, logger);
-
-  const revisionsView = registerRevisionsView(context, session, logger);
-  context.subscriptions.push(
-    registerCommand(logger, CommandIds.newSpecFile, async () => {
-      const doc = await vscode.workspace.openTextDocument({ language: LanguageId, content: newRevisionSpecTemplate() });
-      await vscode.window.showTextDocument(doc);
-    }),
-  );
-  return revisionsView;
+  const parses = registerLanguageFeatures(context, session, logger);
+  const forms = new RevisionForms(context, session, logger);
+  const tree = registerRevisionsView(context, session, logger);
+  registerCommands({ context, session, logger, ui, tree, forms, parses });
+  return { revisionsTree: tree.provider, revisionsModel: tree.model, userInput: ui };
 }
 
 export function deactivate(): void {

@@ -1,6 +1,4 @@
-/** Identifiers shared with package.json contributions; scripts/check-contributions.mjs keeps them in step. */
-export const ViewContainerId = 'serveRevisions';
-
+/** Identifiers shared with package.json contributions; scripts/check-package.mjs keeps them in step. */
 export const ViewIds = {
   revisions: 'serveRevisions.revisions',
 } as const;

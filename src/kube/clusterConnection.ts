@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeActionError } from '../core/kube/kubeErrors';
+import { resolveNamespace } from '../core/kube/resolveNamespace';
 
 export interface ConnectionOptions {
   /** One kubeconfig file (like kubectl's --kubeconfig); otherwise KUBECONFIG or ~/.kube/config. */
@@ -24,7 +25,10 @@ export interface KubeconfigContext {
 export interface ClusterConnection {
   kubeConfig: KubeConfig;
   contextName: string;
+  /** The namespace actions default to: the chosen one, else the context's, else "default" (resolveNamespace). */
   namespace: string;
+  /** The namespace the kubeconfig's context names, if it names one. */
+  contextNamespace?: string;
   server: string;
   contexts: KubeconfigContext[];
 }
@@ -122,7 +126,8 @@ export function connect(options: ConnectionOptions = {}): ClusterConnection {
   return {
     kubeConfig,
     contextName: current.name,
-    namespace: options.namespace ?? current.namespace ?? 'default',
+    namespace: resolveNamespace({ chosen: options.namespace, context: current.namespace }),
+    ...(current.namespace ? { contextNamespace: current.namespace } : {}),
     server: cluster?.server ?? '',
     contexts,
   };

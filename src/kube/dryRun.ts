@@ -3,12 +3,13 @@
  * API server with `dryRun=All`, so admission, validation, quotas and RBAC answer as for real
  * while nothing is stored. Failures are described with the same messages as real actions.
  */
-import { PatchStrategy, setHeaderOptions, type KubernetesObject } from '@kubernetes/client-node';
-import { componentSelector, Labels } from '../core/kube/labels';
 import { describeKubeError } from '../core/kube/kubeErrors';
 import { renderRevision, revisionObjectList } from '../core/kube/renderObjects';
+import { resolveNamespace } from '../core/kube/resolveNamespace';
+import { authoredSpec } from '../core/kube/revisionRecord';
 import type { RevisionSpec } from '../core/spec/revisionSpec';
-import { FieldManager, authoredSpec, type RevisionClient } from './revisionClient';
+import { applyObject, type KubeApis } from './applyObject';
+import type { RevisionStore } from './revisionStore';
 
 export interface DryRunObjectResult {
   kind: string;
@@ -29,23 +30,31 @@ export interface DryRunResult {
 }
 
 export interface DryRunOptions {
+  /** Overrides the spec's namespace (resolveNamespace's flag). */
   namespace?: string;
   defaultGpuResourceName?: string;
 }
 
-const applyOptions = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
+/** What a dry run needs of a RevisionClient. */
+export interface DryRunTarget {
+  contextName: string;
+  /** The connection's namespace. */
+  namespace: string;
+  apis: KubeApis;
+  store: RevisionStore;
+  servesCustomMetrics(): Promise<boolean>;
+}
 
-export async function dryRunRevision(client: RevisionClient, input: RevisionSpec, options: DryRunOptions = {}): Promise<DryRunResult> {
+export async function dryRunRevision(target: DryRunTarget, input: RevisionSpec, options: DryRunOptions = {}): Promise<DryRunResult> {
   const spec = authoredSpec(input);
-  const namespace = options.namespace ?? spec.namespace ?? client.namespace;
-  const context = client.contextName;
+  const namespace = resolveNamespace({ flag: options.namespace, spec: spec.namespace, chosen: target.namespace });
+  const context = target.contextName;
+  const apis = target.apis;
   let revision = 1;
   try {
-    const existing = await client.core.listNamespacedConfigMap({ namespace, labelSelector: `${componentSelector('record')},${Labels.service}=${spec.service}` });
-    revision = Math.max(0, ...existing.items.map((r) => Number(r.metadata?.labels?.[Labels.revision]) || 0)) + 1;
-  } catch (error) {
+    revision = await target.store.nextNumber(spec.service, namespace);
+  } catch {
     // A user without list rights still learns what the API server says about each object.
-    void error;
   }
   const objects = revisionObjectList(renderRevision(spec, { namespace, revision, createdAt: new Date().toISOString(), ...(options.defaultGpuResourceName ? { defaultGpuResourceName: options.defaultGpuResourceName } : {}) }));
   const results: DryRunObjectResult[] = [];
@@ -53,7 +62,7 @@ export async function dryRunRevision(client: RevisionClient, input: RevisionSpec
     const kind = object.kind ?? 'object';
     const name = object.metadata?.name ?? '';
     try {
-      await sendDryRun(client, object, namespace);
+      await applyObject(apis, object, { dryRun: true, namespace });
       results.push({ kind, name, ok: true });
     } catch (error) {
       const described = describeKubeError(error, { action: `dry-run ${kind} "${name}" of revision ${revision} of "${spec.service}"`, namespace, context });
@@ -63,31 +72,10 @@ export async function dryRunRevision(client: RevisionClient, input: RevisionSpec
   const warnings: string[] = [];
   if (spec.autoscaling?.metric === 'gpu') {
     try {
-      if (!(await client.servesCustomMetrics())) warnings.push('The cluster serves no custom metrics API (custom.metrics.k8s.io): starting a revision that autoscales on GPU utilisation is refused.');
+      if (!(await target.servesCustomMetrics())) warnings.push('The cluster serves no custom metrics API (custom.metrics.k8s.io): starting a revision that autoscales on GPU utilisation is refused.');
     } catch {
       // Unknown: the dry runs above already say whether the cluster answers.
     }
   }
   return { namespace, context, revision, objects: results, warnings, ok: results.every((r) => r.ok) };
-}
-
-async function sendDryRun(client: RevisionClient, object: KubernetesObject, namespace: string): Promise<void> {
-  const name = object.metadata?.name ?? '';
-  switch (object.kind) {
-    case 'ConfigMap':
-      // The record is created, never applied: a taken number must be refused like a real create.
-      await client.core.createNamespacedConfigMap({ namespace, body: object, fieldManager: FieldManager, dryRun: 'All' });
-      return;
-    case 'Deployment':
-      await client.apps.patchNamespacedDeployment({ name, namespace, body: object, fieldManager: FieldManager, force: true, dryRun: 'All' }, applyOptions);
-      return;
-    case 'Service':
-      await client.core.patchNamespacedService({ name, namespace, body: object, fieldManager: FieldManager, force: true, dryRun: 'All' }, applyOptions);
-      return;
-    case 'HorizontalPodAutoscaler':
-      await client.autoscaling.patchNamespacedHorizontalPodAutoscaler({ name, namespace, body: object, fieldManager: FieldManager, force: true, dryRun: 'All' }, applyOptions);
-      return;
-    default:
-      throw new Error(`cannot dry-run a ${object.kind}`);
-  }
 }

@@ -8,8 +8,8 @@ import { makeInformer, type Informer, type KubernetesObject, type ObjectCache } 
 import { Labels, TreeCollections } from '../core/kube/labels';
 import { describeKubeError } from '../core/kube/kubeErrors';
 import { buildNamespaceModel, type NamespaceObjects, type ServiceModel } from '../core/kube/revisionState';
+import type { ClusterConnection } from './clusterConnection';
 import { listJson } from './listJson';
-import type { RevisionClient } from './revisionClient';
 
 export type WatchStatus = { kind: 'connecting' } | { kind: 'synced' } | { kind: 'error'; message: string; retryInMs: number };
 
@@ -34,10 +34,10 @@ export class NamespaceWatcher {
   private lastStatus: WatchStatus = { kind: 'connecting' };
 
   constructor(
-    private readonly client: RevisionClient,
+    private readonly connection: ClusterConnection,
     readonly namespace: string,
   ) {
-    const kc = client.connection.kubeConfig;
+    const kc = connection.kubeConfig;
     for (const kind of Object.keys(TreeCollections) as Kind[]) {
       const { path, selector } = TreeCollections[kind];
       // Lists as plain JSON (see listJson.ts); the watch that follows is plain JSON already.
@@ -98,7 +98,7 @@ export class NamespaceWatcher {
     initial = false;
     if (firstErrors.length > 0) {
       await this.stop();
-      throw describeKubeError(firstErrors[0], { action: 'watch the services and revisions', namespace: this.namespace, context: this.client.contextName });
+      throw describeKubeError(firstErrors[0], { action: 'watch the services and revisions', namespace: this.namespace, context: this.connection.contextName });
     }
     this.setStatus({ kind: 'synced' });
   }
@@ -108,7 +108,7 @@ export class NamespaceWatcher {
     const failures = (this.failures.get(kind) ?? 0) + 1;
     this.failures.set(kind, failures);
     const retryInMs = Math.min(MaxBackoffMs, 250 * 2 ** (failures - 1));
-    const message = describeKubeError(error, { action: 'watch the services and revisions', namespace: this.namespace, context: this.client.contextName }).message;
+    const message = describeKubeError(error, { action: 'watch the services and revisions', namespace: this.namespace, context: this.connection.contextName }).message;
     this.setStatus({ kind: 'error', message, retryInMs });
     const timer = setTimeout(() => {
       this.timers.delete(timer);

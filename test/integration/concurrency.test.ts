@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describeState } from '../../src/core/kube/revisionState';
+import { describeState } from '../../src/core/kube/describeState';
 import { adminClient, deleteNamespace, freshNamespace, makeSpec, waitFor } from './cluster';
 
 describe('concurrent actions', function () {

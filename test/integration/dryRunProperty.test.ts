@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
 import type { RevisionSpec } from '../../src/core/spec/revisionSpec';
 import { findSpecProblems } from '../../src/core/spec/validateSpec';
-import { dryRunRevision } from '../../src/kube/dryRun';
 import { adminClient, deleteNamespace, freshNamespace } from './cluster';
 import { seededRandom as random } from '../seededRandom';
 
@@ -169,7 +168,7 @@ describe('every spec that validates is one the API server accepts (server-side d
     const worker = async (): Promise<void> => {
       while (next < valid.length) {
         const spec = valid[next++] as RevisionSpec;
-        const result = await dryRunRevision(client, spec, { namespace });
+        const result = await client.dryRun(spec, { namespace });
         objects += result.objects.length;
         const refused = result.objects.filter((o) => !o.ok);
         if (refused.length > 0) refusals.push(`${refused.map((o) => `${o.kind} ${o.name}: ${o.message}`).join('\n')}\nspec:\n${stringify(spec, { lineWidth: 0 })}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { AppsV1Api, AutoscalingV2Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { Labels, revisionSelector } from '../../src/core/kube/labels';
-import { describeState } from '../../src/core/kube/revisionState';
+import { describeState } from '../../src/core/kube/describeState';
 import { RevisionClient } from '../../src/kube/revisionClient';
 import { adminClient, adminKubeconfig, deleteNamespace, freshNamespace, makeSpec, viewerKubeconfig, waitFor } from './cluster';
 

@@ -3,18 +3,13 @@
  * the host's guard and the webview's inline validation are tested in plain Node and agree.
  */
 import { formatPath, type SpecFinding } from '../spec/semanticChecks';
+import { findingText, specErrorSummary } from '../spec/specErrorSummary';
 import { findSpecProblems } from '../spec/validateSpec';
 import { parseFormMessage, type FormOrigin, type WebviewToHost } from '../../shared/formProtocol';
 
 export type GuardResult =
   | { ok: true; message: WebviewToHost; findings: SpecFinding[] }
   | { ok: false; reason: string; requestId?: number; findings?: SpecFinding[] };
-
-function describeErrors(errors: SpecFinding[]): string {
-  const shown = errors.slice(0, 5).map((e) => (e.path.length === 0 || e.message.startsWith(formatPath(e.path)) ? e.message : `${formatPath(e.path)}: ${e.message}`));
-  const more = errors.length > shown.length ? `; and ${errors.length - shown.length} more` : '';
-  return `${shown.join('; ')}${more}`;
-}
 
 /**
  * The host's check of every incoming message: its shape (parseFormMessage), then the spec it
@@ -33,7 +28,7 @@ export function guardFormMessage(raw: unknown): GuardResult {
   const findings = findSpecProblems(message.spec);
   const errors = findings.filter((f) => f.severity === 'error');
   if (message.type === 'create' && errors.length > 0) {
-    return { ok: false, requestId: message.requestId, findings, reason: `the spec has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${describeErrors(errors)}` };
+    return { ok: false, requestId: message.requestId, findings, reason: `the spec ${specErrorSummary(errors.map(findingText), 5)}` };
   }
   return { ok: true, message, findings };
 }

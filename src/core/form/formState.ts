@@ -133,6 +133,39 @@ function text(value: unknown): string {
   return value === undefined || value === null ? '' : String(value);
 }
 
+function envRowOf(e: EnvVarSpec): EnvRow {
+  const row = { ...emptyEnvRow(), name: text(e.name) };
+  const ref = e.secretKeyRef ?? e.configMapKeyRef;
+  if (e.secretKeyRef) row.source = 'secret';
+  else if (e.configMapKeyRef) row.source = 'configMap';
+  else row.value = text(e.value);
+  if (ref) {
+    row.refName = text(ref.name);
+    row.refKey = text(ref.key);
+    row.optional = ref.optional === true;
+  }
+  return row;
+}
+
+function volumeRowOf(v: VolumeSpec): VolumeRow {
+  const row = { ...emptyVolumeRow(), name: text(v.name), mountPath: text(v.mountPath), readOnly: v.readOnly === true, subPath: text(v.subPath) };
+  if (v.persistentVolumeClaim) {
+    row.source = 'persistentVolumeClaim';
+    row.sourceName = text(v.persistentVolumeClaim.claimName);
+  } else if (v.configMap) {
+    row.source = 'configMap';
+    row.sourceName = text(v.configMap.name);
+  } else if (v.secret) {
+    row.source = 'secret';
+    row.sourceName = text(v.secret.secretName);
+  } else if (v.emptyDir) {
+    row.source = 'emptyDir';
+    row.sizeLimit = text(v.emptyDir.sizeLimit);
+    row.medium = v.emptyDir.medium ?? '';
+  }
+  return row;
+}
+
 /** A spec (validated or not) as form values; fields of the wrong type show as their text. */
 export function specToState(input: Partial<RevisionSpec> | Record<string, unknown>): FormState {
   const spec = input as Partial<RevisionSpec>;
@@ -159,19 +192,7 @@ export function specToState(input: Partial<RevisionSpec> | Record<string, unknow
       state.gpuProduct = text(resources.gpu.product);
     }
   }
-  state.env = (Array.isArray(spec.env) ? spec.env : []).map((e: EnvVarSpec): EnvRow => {
-    const row = { ...emptyEnvRow(), name: text(e.name) };
-    const ref = e.secretKeyRef ?? e.configMapKeyRef;
-    if (e.secretKeyRef) row.source = 'secret';
-    else if (e.configMapKeyRef) row.source = 'configMap';
-    else row.value = text(e.value);
-    if (ref) {
-      row.refName = text(ref.name);
-      row.refKey = text(ref.key);
-      row.optional = ref.optional === true;
-    }
-    return row;
-  });
+  state.env = (Array.isArray(spec.env) ? spec.env : []).map(envRowOf);
   if (Array.isArray(spec.ports)) {
     state.ports = spec.ports.map((p: PortSpec): PortRow => ({ name: text(p.name), containerPort: text(p.containerPort), protocol: p.protocol ?? '' }));
   } else {
@@ -187,24 +208,7 @@ export function specToState(input: Partial<RevisionSpec> | Record<string, unknow
   }
   state.replicas = text(spec.replicas);
   state.launchImmediately = spec.launchImmediately === true;
-  state.volumes = (Array.isArray(spec.volumes) ? spec.volumes : []).map((v: VolumeSpec): VolumeRow => {
-    const row = { ...emptyVolumeRow(), name: text(v.name), mountPath: text(v.mountPath), readOnly: v.readOnly === true, subPath: text(v.subPath) };
-    if (v.persistentVolumeClaim) {
-      row.source = 'persistentVolumeClaim';
-      row.sourceName = text(v.persistentVolumeClaim.claimName);
-    } else if (v.configMap) {
-      row.source = 'configMap';
-      row.sourceName = text(v.configMap.name);
-    } else if (v.secret) {
-      row.source = 'secret';
-      row.sourceName = text(v.secret.secretName);
-    } else if (v.emptyDir) {
-      row.source = 'emptyDir';
-      row.sizeLimit = text(v.emptyDir.sizeLimit);
-      row.medium = v.emptyDir.medium ?? '';
-    }
-    return row;
-  });
+  state.volumes = (Array.isArray(spec.volumes) ? spec.volumes : []).map(volumeRowOf);
   state.serviceAccountName = text(spec.serviceAccountName);
   const health = spec.healthCheck;
   if (health) {
@@ -232,6 +236,44 @@ function put<T extends object, K extends keyof T>(target: T, key: K, value: T[K]
   if (value !== undefined) target[key] = value;
 }
 
+function envOf(row: EnvRow): EnvVarSpec {
+  const env: EnvVarSpec = { name: row.name.trim() };
+  if (row.source === 'value') {
+    env.value = row.value;
+  } else {
+    const ref = { name: row.refName.trim(), key: row.refKey.trim(), ...(row.optional ? { optional: true } : {}) };
+    if (row.source === 'secret') env.secretKeyRef = ref;
+    else env.configMapKeyRef = ref;
+  }
+  return env;
+}
+
+function volumeOf(row: VolumeRow): VolumeSpec {
+  const volume: VolumeSpec = { name: row.name.trim(), mountPath: row.mountPath.trim() };
+  if (row.readOnly) volume.readOnly = true;
+  put(volume, 'subPath', nonEmpty(row.subPath));
+  const name = row.sourceName.trim();
+  switch (row.source) {
+    case 'persistentVolumeClaim':
+      volume.persistentVolumeClaim = { claimName: name };
+      break;
+    case 'configMap':
+      volume.configMap = { name };
+      break;
+    case 'secret':
+      volume.secret = { secretName: name };
+      break;
+    case 'emptyDir': {
+      const emptyDir: NonNullable<VolumeSpec['emptyDir']> = {};
+      put(emptyDir, 'sizeLimit', nonEmpty(row.sizeLimit));
+      if (row.medium === 'Memory') emptyDir.medium = 'Memory';
+      volume.emptyDir = emptyDir;
+      break;
+    }
+  }
+  return volume;
+}
+
 /**
  * The spec the form's values say. Required text fields are always present (empty when not typed,
  * so the schema says which one is missing); optional ones only when filled in.
@@ -254,17 +296,7 @@ export function stateToSpec(state: FormState): RevisionSpec {
   }
 
   if (state.env.length > 0) {
-    spec.env = state.env.map((row): EnvVarSpec => {
-      const env: EnvVarSpec = { name: row.name.trim() };
-      if (row.source === 'value') {
-        env.value = row.value;
-      } else {
-        const ref = { name: row.refName.trim(), key: row.refKey.trim(), ...(row.optional ? { optional: true } : {}) };
-        if (row.source === 'secret') env.secretKeyRef = ref;
-        else env.configMapKeyRef = ref;
-      }
-      return env;
-    });
+    spec.env = state.env.map(envOf);
   }
   if (state.ports.length > 0) {
     spec.ports = state.ports.map((row): PortSpec => {
@@ -290,31 +322,7 @@ export function stateToSpec(state: FormState): RevisionSpec {
   if (state.launchImmediately) spec.launchImmediately = true;
 
   if (state.volumes.length > 0) {
-    spec.volumes = state.volumes.map((row): VolumeSpec => {
-      const volume: VolumeSpec = { name: row.name.trim(), mountPath: row.mountPath.trim() };
-      if (row.readOnly) volume.readOnly = true;
-      put(volume, 'subPath', nonEmpty(row.subPath));
-      const name = row.sourceName.trim();
-      switch (row.source) {
-        case 'persistentVolumeClaim':
-          volume.persistentVolumeClaim = { claimName: name };
-          break;
-        case 'configMap':
-          volume.configMap = { name };
-          break;
-        case 'secret':
-          volume.secret = { secretName: name };
-          break;
-        case 'emptyDir': {
-          const emptyDir: NonNullable<VolumeSpec['emptyDir']> = {};
-          put(emptyDir, 'sizeLimit', nonEmpty(row.sizeLimit));
-          if (row.medium === 'Memory') emptyDir.medium = 'Memory';
-          volume.emptyDir = emptyDir;
-          break;
-        }
-      }
-      return volume;
-    });
+    spec.volumes = state.volumes.map(volumeOf);
   }
   put(spec, 'serviceAccountName', nonEmpty(state.serviceAccountName));
 

@@ -1,5 +1,7 @@
 import type { RevisionState } from './revisionState';
 
+// A module of its own, apart from revisionState (which loads yaml), so the tree can word states at activation.
+
 /** A revision's state in words: `running 2/2`, `starting 0/1 (Pending)`, `failed: ImagePullBackOff`. */
 export function describeState(state: RevisionState): string {
   switch (state.kind) {

@@ -33,6 +33,11 @@ export function componentSelector(component: Component): string {
   return `${ManagedSelector},${Labels.component}=${component}`;
 }
 
+/** Selects the records (stored revisions) of one service. */
+export function serviceRecordsSelector(service: string): string {
+  return `${componentSelector('record')},${Labels.service}=${service}`;
+}
+
 export function revisionSelector(service: string, revision: number): string {
   return `${ManagedSelector},${Labels.service}=${service},${Labels.revision}=${revision}`;
 }

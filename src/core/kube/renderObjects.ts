@@ -26,6 +26,7 @@ import { quantityText } from '../spec/quantity';
 import type { PortSpec, ResourcesSpec, RevisionSpec } from '../spec/revisionSpec';
 import { applySpecDefaults, GpuProductLabel, SpecDefaults } from '../spec/specDefaults';
 import { Annotations, Labels, RecordSpecKey, revisionLabels, revisionObjectName, serviceLabels } from './labels';
+import { authoredSpec } from './revisionRecord';
 
 export interface RenderOptions {
   namespace: string;
@@ -51,11 +52,7 @@ export const ContainerName = 'server';
 /** The spec as stored in the record: the user's fields, the defaults applied, and what creation assigns. */
 function recordedSpec(spec: RevisionSpec, options: RenderOptions): RevisionSpec {
   // Identity first, then what creation assigned, then the recipe in the author's order.
-  const { apiVersion, kind, service, message, reproducedFrom, ...recipe } = spec;
-  delete recipe.namespace;
-  delete recipe.revision;
-  delete recipe.createdAt;
-  delete recipe.createdBy;
+  const { apiVersion, kind, service, message, reproducedFrom, namespace: _namespace, ...recipe } = authoredSpec(spec);
   return {
     apiVersion,
     kind,

@@ -154,18 +154,26 @@ function serviceAddress(service: V1Service | undefined): string | undefined {
   return `${service.metadata.name}.${service.metadata.namespace ?? 'default'}.svc${port !== undefined ? `:${port}` : ''}`;
 }
 
-/** Groups a namespace's objects into services and revisions, newest revision first. */
-export function buildNamespaceModel(namespace: string, objects: NamespaceObjects): ServiceModel[] {
-  const deployments = new Map<string, V1Deployment>();
-  for (const d of objects.deployments) {
-    const id = labelledRevision(d.metadata?.labels);
-    if (id) deployments.set(revisionKey(id.service, id.revision), d);
+/** A namespace's objects other than records, looked up by revision. */
+interface RevisionIndex {
+  deployments: Map<string, V1Deployment>;
+  autoscalers: Map<string, V2HorizontalPodAutoscaler>;
+  pods: Map<string, V1Pod[]>;
+  revisionServices: Map<string, V1Service>;
+  /** By service name: the stable endpoint of the whole service. */
+  stableServices: Map<string, V1Service>;
+}
+
+function byRevision<T extends { metadata?: { labels?: Record<string, string> } }>(objects: readonly T[]): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const o of objects) {
+    const id = labelledRevision(o.metadata?.labels);
+    if (id) map.set(revisionKey(id.service, id.revision), o);
   }
-  const autoscalers = new Map<string, V2HorizontalPodAutoscaler>();
-  for (const h of objects.autoscalers) {
-    const id = labelledRevision(h.metadata?.labels);
-    if (id) autoscalers.set(revisionKey(id.service, id.revision), h);
-  }
+  return map;
+}
+
+function indexObjects(objects: NamespaceObjects): RevisionIndex {
   const pods = new Map<string, V1Pod[]>();
   for (const p of objects.pods) {
     const id = labelledRevision(p.metadata?.labels);
@@ -175,73 +183,83 @@ export function buildNamespaceModel(namespace: string, objects: NamespaceObjects
     if (list) list.push(p);
     else pods.set(key, [p]);
   }
-  const revisionServices = new Map<string, V1Service>();
   const stableServices = new Map<string, V1Service>();
   for (const s of objects.services) {
-    const id = labelledRevision(s.metadata?.labels);
-    if (id) revisionServices.set(revisionKey(id.service, id.revision), s);
-    else if (s.metadata?.labels?.[Labels.service]) stableServices.set(s.metadata.labels[Labels.service] as string, s);
+    const service = s.metadata?.labels?.[Labels.service];
+    if (!labelledRevision(s.metadata?.labels) && service) stableServices.set(service, s);
   }
+  return { deployments: byRevision(objects.deployments), autoscalers: byRevision(objects.autoscalers), pods, revisionServices: byRevision(objects.services), stableServices };
+}
 
+function podSummary(p: V1Pod): RevisionModel['pods'][number] {
+  const failure = podFailure(p);
+  return {
+    name: p.metadata?.name ?? '',
+    phase: p.status?.phase ?? 'Unknown',
+    ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    ...(p.spec?.nodeName ? { node: p.spec.nodeName } : {}),
+    ...(failure ? { reason: failure.reason } : {}),
+  };
+}
+
+function autoscalingOf(hpa: V2HorizontalPodAutoscaler | undefined): RevisionModel['autoscaling'] {
+  if (!hpa?.spec) return undefined;
+  const metric = hpa.spec.metrics?.[0];
+  return {
+    minReplicas: hpa.spec.minReplicas ?? 1,
+    maxReplicas: hpa.spec.maxReplicas,
+    metric: metric?.type === 'Pods' ? 'gpu' : (metric?.resource?.name ?? 'cpu'),
+    ...(hpa.status?.currentReplicas !== undefined ? { current: hpa.status.currentReplicas } : {}),
+  };
+}
+
+/** One record with what runs for it, as the revision a person sees. */
+function revisionModel(namespace: string, record: V1ConfigMap, id: { service: string; revision: number }, index: RevisionIndex): RevisionModel {
+  const key = revisionKey(id.service, id.revision);
+  const deployment = index.deployments.get(key);
+  const revisionPods = index.pods.get(key) ?? [];
+  const annotations = record.metadata?.annotations ?? {};
+  const model: RevisionModel = {
+    service: id.service,
+    namespace,
+    revision: id.revision,
+    message: annotations[Annotations.message] ?? '',
+    image: annotations[Annotations.image] ?? '',
+    recordUid: record.metadata?.uid ?? '',
+    state: deriveState(deployment, revisionPods),
+    pods: revisionPods.map(podSummary),
+  };
+  const createdAt = record.metadata?.creationTimestamp ? new Date(record.metadata.creationTimestamp).toISOString() : undefined;
+  if (createdAt) model.createdAt = createdAt;
+  const createdBy = annotations[Annotations.createdBy];
+  if (createdBy) model.createdBy = createdBy;
+  const origin = Number(annotations[Annotations.reproducedFrom]);
+  if (Number.isInteger(origin) && origin > 0) model.reproducedFrom = origin;
+  defineLazySpec(model, record);
+  const autoscaling = autoscalingOf(index.autoscalers.get(key));
+  if (autoscaling) model.autoscaling = autoscaling;
+  const endpoint = deployment ? serviceAddress(index.revisionServices.get(key)) : undefined;
+  if (endpoint) model.endpoint = endpoint;
+  return model;
+}
+
+/** Groups a namespace's objects into services and revisions, newest revision first. */
+export function buildNamespaceModel(namespace: string, objects: NamespaceObjects): ServiceModel[] {
+  const index = indexObjects(objects);
   const services = new Map<string, ServiceModel>();
   for (const record of objects.records) {
     const id = labelledRevision(record.metadata?.labels);
     if (!id) continue;
-    const key = revisionKey(id.service, id.revision);
-    const deployment = deployments.get(key);
-    const revisionPods = pods.get(key) ?? [];
-    const annotations = record.metadata?.annotations ?? {};
-    const hpa = autoscalers.get(key);
-    const model: RevisionModel = {
-      service: id.service,
-      namespace,
-      revision: id.revision,
-      message: annotations[Annotations.message] ?? '',
-      image: annotations[Annotations.image] ?? '',
-      recordUid: record.metadata?.uid ?? '',
-      state: deriveState(deployment, revisionPods),
-      pods: revisionPods.map((p) => {
-        const failure = podFailure(p);
-        return {
-          name: p.metadata?.name ?? '',
-          phase: p.status?.phase ?? 'Unknown',
-          ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
-          ...(p.spec?.nodeName ? { node: p.spec.nodeName } : {}),
-          ...(failure ? { reason: failure.reason } : {}),
-        };
-      }),
-    };
-    const createdAt = record.metadata?.creationTimestamp ? new Date(record.metadata.creationTimestamp).toISOString() : undefined;
-    if (createdAt) model.createdAt = createdAt;
-    const createdBy = annotations[Annotations.createdBy];
-    if (createdBy) model.createdBy = createdBy;
-    const origin = Number(annotations[Annotations.reproducedFrom]);
-    if (Number.isInteger(origin) && origin > 0) model.reproducedFrom = origin;
-    defineLazySpec(model, record);
-    if (hpa?.spec) {
-      const metric = hpa.spec.metrics?.[0];
-      model.autoscaling = {
-        minReplicas: hpa.spec.minReplicas ?? 1,
-        maxReplicas: hpa.spec.maxReplicas,
-        metric: metric?.type === 'Pods' ? 'gpu' : (metric?.resource?.name ?? 'cpu'),
-        ...(hpa.status?.currentReplicas !== undefined ? { current: hpa.status.currentReplicas } : {}),
-      };
-    }
-    const endpoint = deployment ? serviceAddress(revisionServices.get(key)) : undefined;
-    if (endpoint) model.endpoint = endpoint;
     let service = services.get(id.service);
     if (!service) {
       service = { name: id.service, namespace, revisions: [] };
-      const stable = serviceAddress(stableServices.get(id.service));
+      const stable = serviceAddress(index.stableServices.get(id.service));
       if (stable) service.endpoint = stable;
       services.set(id.service, service);
     }
-    service.revisions.push(model);
+    service.revisions.push(revisionModel(namespace, record, id, index));
   }
   const result = [...services.values()].sort((a, b) => a.name.localeCompare(b.name));
   for (const service of result) service.revisions.sort((a, b) => b.revision - a.revision);
   return result;
 }
-
-// Kept in a module of its own so the tree can word states without loading yaml at activation.
-export { describeState } from './describeState';

@@ -6,7 +6,7 @@
 import { isMap, isPair, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { SpecFix, SpecPath } from '../spec/semanticChecks';
 import { offsetsToRange, type ParsedSpec, type Range, type SpecDiagnostic } from '../spec/specDocument';
-import { escapeControl } from '../spec/messageText';
+import { escapeControl } from '../escapeText';
 import { suggestDnsLabel } from '../spec/names';
 import { newRevisionSpecTemplate } from '../spec/template';
 import { fieldText } from './completion';

@@ -12,7 +12,8 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments
 import { SpecLimits } from './specLimits';
 import { prescanYaml, utf8Length } from './yamlPrescan';
 import { isEmptyDocument, keyText, measureShape, plainValue, quotedScalars } from './yamlTree';
-import { escapeControl, quoted } from './messageText';
+import { escapeControl } from '../escapeText';
+import { quoted } from './messageText';
 import { type CheckOptions, type SpecFinding, type SpecFix, type SpecPath, type Severity } from './semanticChecks';
 import { findSpecProblems } from './validateSpec';
 

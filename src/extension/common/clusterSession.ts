@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { loadKube, type Kube } from '../../core/kube/loadKube';
-import type { KubeconfigContexts, RevisionClient } from '../../kube/index';
+import { loadKube, type ClusterLookups, type Kube, type KubeconfigContexts, type RevisionClient } from '../../bundles/loadKube';
+import { resolveNamespace } from '../../core/kube/resolveNamespace';
 import type { Logger } from './logger';
+import { Settings } from './settings';
 
 /** The extension's own choice of context and namespace, per workspace; the kubeconfig is never written. */
 export interface ClusterTarget {
@@ -18,6 +19,7 @@ const TargetKey = 'serveRevisions.clusterTarget';
  */
 export class ClusterSession implements vscode.Disposable {
   private client: RevisionClient | undefined;
+  private lookups: ClusterLookups | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTarget = this.changed.event;
   private readonly settingsWatch: vscode.Disposable;
@@ -37,19 +39,13 @@ export class ClusterSession implements vscode.Disposable {
     return this.state.get<ClusterTarget>(TargetKey) ?? {};
   }
 
-  /** The kubeconfig file to read: the setting, else KUBECONFIG / ~/.kube/config as kubectl does. */
-  private kubeconfigPath(): string | undefined {
-    const configured = vscode.workspace.getConfiguration('serveRevisions').get<string>('kubeconfig');
-    return configured && configured.trim() !== '' ? configured : undefined;
-  }
-
   /**
    * The kubeconfig's contexts, read without connecting and without the stored choice: a stale
    * stored context must not break the picker meant to replace it. Throws like getClient when
    * there is no usable kubeconfig.
    */
   kubeconfigContexts(): KubeconfigContexts {
-    const kubeconfig = this.kubeconfigPath();
+    const kubeconfig = Settings.kubeconfig();
     return this.load().readContexts(kubeconfig ? { kubeconfig } : {});
   }
 
@@ -58,8 +54,8 @@ export class ClusterSession implements vscode.Disposable {
     if (!this.client) {
       const kube = this.load();
       const target = this.target;
-      const kubeconfig = this.kubeconfigPath();
-      const gpu = vscode.workspace.getConfiguration('serveRevisions').get<string>('gpuResourceName');
+      const kubeconfig = Settings.kubeconfig();
+      const gpu = Settings.gpuResourceName();
       this.client = kube.RevisionClient.connect({
         ...(kubeconfig ? { kubeconfig } : {}),
         ...(target.context ? { context: target.context } : {}),
@@ -71,15 +67,42 @@ export class ClusterSession implements vscode.Disposable {
     return this.client;
   }
 
+  /** The client, or undefined (logged) when there is no usable kubeconfig: for features that work without a cluster. */
+  tryClient(): RevisionClient | undefined {
+    try {
+      return this.getClient();
+    } catch (error) {
+      this.logger.debug(`Working without the cluster: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Cached cluster lookups of this connection (completion, cluster checks); undefined without a cluster. */
+  getLookups(): ClusterLookups | undefined {
+    const client = this.tryClient();
+    if (!client) return undefined;
+    this.lookups ??= new (this.load().ClusterLookups)(client, (key, error) => this.logger.debug(`Cluster lookup ${key} failed: ${error instanceof Error ? error.message : String(error)}`));
+    return this.lookups;
+  }
+
+  /** The namespace an action on a spec works in: the spec's, else the chosen one, else the context's (resolveNamespace). */
+  namespaceFor(specNamespace?: unknown): string {
+    return resolveNamespace({ spec: specNamespace, chosen: this.target.namespace, context: this.tryClient()?.connection.contextNamespace });
+  }
+
   async setTarget(target: ClusterTarget): Promise<void> {
     await this.state.update(TargetKey, target);
-    this.client = undefined;
-    this.changed.fire();
+    this.forget();
   }
 
   /** Forget the connection (e.g. after the kubeconfig changed) without changing the choice. */
   reset(): void {
+    this.forget();
+  }
+
+  private forget(): void {
     this.client = undefined;
+    this.lookups = undefined;
     this.changed.fire();
   }
 

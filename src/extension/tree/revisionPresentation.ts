@@ -3,21 +3,8 @@
  * Pure (no `vscode`), so plain-Node unit tests pin what a person sees and what menus match.
  */
 import { describeState } from '../../core/kube/describeState';
+import { formatAge } from '../../core/kube/formatAge';
 import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
-
-/** `3 minutes`, `2 hours`, `5 days`: the age a person reads at a glance. */
-export function formatAge(createdAt: string | undefined, now = Date.now()): string {
-  if (!createdAt) return '';
-  const ms = now - Date.parse(createdAt);
-  if (!Number.isFinite(ms)) return '';
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h`;
-  return `${Math.floor(h / 24)}d`;
-}
 
 /** The state word(s) shown first in the description: `running 2/2`, `failed: ImagePullBackOff`. */
 export function stateText(revision: RevisionModel): string {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { kubeErrorOf, type KubeErrorKind } from '../../core/kube/kubeErrors';
 import type { ServiceModel } from '../../core/kube/revisionState';
-import type { NamespaceWatcher } from '../../kube/index';
+import type { NamespaceWatcher } from '../../bundles/loadKube';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
 

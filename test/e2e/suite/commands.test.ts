@@ -3,16 +3,20 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RevisionClient } from '../../../src/kube/index';
-import type { RevisionsViewTestApi } from '../../../src/extension/tree/registerRevisionsView';
+import type { ExtensionTestApi } from '../../../src/extension/extension';
 import * as driver from './driver';
 import { adminClient, extensionApi, freshNamespace, revisionNode, shownRevisions, spec, waitForShown } from './tree.fixture';
 
 describe('Revision commands', () => {
-  let api: RevisionsViewTestApi;
+  let api: ExtensionTestApi;
   let admin: RevisionClient;
   let namespace: string;
-  const run = async (command: string, service: string, n: number, ...rest: unknown[]): Promise<unknown> =>
-    vscode.commands.executeCommand(`serveRevisions.${command}`, await revisionNode(api, service, n), ...rest);
+  const run = async (command: string, service: string, n: number): Promise<unknown> => vscode.commands.executeCommand(`serveRevisions.${command}`, await revisionNode(api, service, n));
+  /** Runs a command whose prompts (input boxes, the delete confirmation) are answered in order by `answers`. */
+  const runAnswering = async (answers: string[], command: string, service: string, n: number): Promise<unknown> => {
+    const node = await revisionNode(api, service, n);
+    return api.userInput.runWithAnswers(answers, () => vscode.commands.executeCommand(`serveRevisions.${command}`, node));
+  };
 
   before(async () => {
     api = await extensionApi();
@@ -37,7 +41,7 @@ describe('Revision commands', () => {
   });
 
   it('Scale sets the replicas of a running revision', async () => {
-    await run('scale', 'iris', 1, { replicas: 2 });
+    await runAnswering(['2'], 'scale', 'iris', 1);
     const deployment = await admin.apps.readNamespacedDeployment({ name: 'iris-r1', namespace });
     assert.equal(deployment.spec?.replicas, 2);
     await waitForShown(api, 'iris', 1, /^running 2\/2/);
@@ -46,11 +50,11 @@ describe('Revision commands', () => {
   it('Scale changes min/max of an autoscaled revision', async () => {
     const shown = await waitForShown(api, 'iris', 3, /./);
     assert.match(shown.contextValue, /\bautoscaled\b/);
-    await run('scale', 'iris', 3, { minReplicas: 2, maxReplicas: 5 });
+    await runAnswering(['2', '5'], 'scale', 'iris', 3);
     const hpa = await admin.autoscaling.readNamespacedHorizontalPodAutoscaler({ name: 'iris-r3', namespace });
     assert.equal(hpa.spec?.minReplicas, 2);
     assert.equal(hpa.spec?.maxReplicas, 5);
-    await driver.waitFor(async () => (await api.revisionsModel.service('iris'))?.revisions.find((r) => r.revision === 3)?.autoscaling?.maxReplicas === 5, { message: 'the tree model to show max 5' });
+    await driver.waitFor(() => api.revisionsModel.service('iris')?.revisions.find((r) => r.revision === 3)?.autoscaling?.maxReplicas === 5, { message: 'the tree model to show max 5' });
   });
 
   it('Copy Endpoint puts the running revision\'s address on the clipboard', async () => {
@@ -102,7 +106,7 @@ describe('Revision commands', () => {
   });
 
   it('Delete removes the revision after confirmation', async () => {
-    await run('delete', 'iris', 2, { confirmed: true });
+    await runAnswering(['Delete'], 'delete', 'iris', 2);
     await assert.rejects(admin.readRecord({ service: 'iris', revision: 2 }), /not found|does not exist/i);
     await driver.waitFor(async () => (await shownRevisions(api, 'iris'))?.has(2) === false, { message: 'revision 2 gone from the tree' });
   });

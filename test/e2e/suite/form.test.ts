@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Kube } from '../../../src/core/kube/loadKube';
+import type { Kube } from '../../../src/bundles/loadKube';
 import type { RevisionClient } from '../../../src/kube/index';
 import * as driver from './driver';
 import { fill, inFrames, openBlankFormFromPalette } from './form.fixture';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { parse, stringify } from 'yaml';
-import type { RevisionsViewTestApi } from '../../../src/extension/tree/registerRevisionsView';
+import type { ExtensionTestApi } from '../../../src/extension/extension';
 import * as driver from './driver';
 import { adminClient, extensionApi, freshNamespace } from './tree.fixture';
 
@@ -28,20 +28,20 @@ function required(name: string): string {
 const currentContext = (file: string): string => /^current-context:\s*"?([^"\n]+)"?\s*$/m.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
 
 /** Waits until the view lists a namespace again (its services, or that it has none). */
-async function treeWorks(api: RevisionsViewTestApi, message: string): Promise<void> {
+async function treeWorks(api: ExtensionTestApi, message: string): Promise<void> {
   await driver.waitFor(() => ['ready', 'noServices'].includes(api.revisionsModel.state.kind), { message, timeoutMs: driver.Deadline.cluster });
   await driver.waitForSelector(row('namespace '));
 }
 
 /** The labels of the root rows, once the model is in `kind`. */
-async function rootLabelsIn(api: RevisionsViewTestApi, kind: string, message: string): Promise<string[]> {
+async function rootLabelsIn(api: ExtensionTestApi, kind: string, message: string): Promise<string[]> {
   await driver.waitFor(() => api.revisionsModel.state.kind === kind, { message, timeoutMs: driver.Deadline.cluster });
   const roots = await api.revisionsTree.getChildren();
   return roots.map((n) => String(api.revisionsTree.getTreeItem(n).label));
 }
 
 describe('Revisions view with no kubeconfig at all', () => {
-  let api: RevisionsViewTestApi;
+  let api: ExtensionTestApi;
   const admin = () => required('SERVE_REVISIONS_ADMIN_KUBECONFIG');
   const saved = { KUBECONFIG: process.env.KUBECONFIG, HOME: process.env.HOME };
 
@@ -110,7 +110,7 @@ describe('Revisions view with no kubeconfig at all', () => {
 });
 
 describe('Revisions view, from a stale or forbidden choice to a working tree', () => {
-  let api: RevisionsViewTestApi;
+  let api: ExtensionTestApi;
   const admin = () => required('SERVE_REVISIONS_ADMIN_KUBECONFIG');
 
   before(async () => {

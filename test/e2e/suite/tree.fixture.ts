@@ -2,17 +2,17 @@
 // kubeconfig with the real RevisionClient (the extension's own dist/kube.js), and readers of
 // what the Revisions view shows, taken from the same provider the view draws from.
 import * as vscode from 'vscode';
-import type { RevisionClient } from '../../../src/kube/index';
+import type { Kube, RevisionClient } from '../../../src/bundles/loadKube';
 import type { RevisionSpec } from '../../../src/core/spec/revisionSpec';
-import type { RevisionsViewTestApi } from '../../../src/extension/tree/registerRevisionsView';
+import type { ExtensionTestApi } from '../../../src/extension/extension';
 import type { RevisionModel, ServiceModel } from '../../../src/core/kube/revisionState';
 import type { TreeNode } from '../../../src/extension/tree/treeNodes';
 import { Deadline, waitFor } from './driver';
 
 export const extensionId = 'serve-revisions.serve-revisions';
 
-export async function extensionApi(): Promise<RevisionsViewTestApi> {
-  const ext = vscode.extensions.getExtension<RevisionsViewTestApi>(extensionId);
+export async function extensionApi(): Promise<ExtensionTestApi> {
+  const ext = vscode.extensions.getExtension<ExtensionTestApi>(extensionId);
   if (!ext) throw new Error(`${extensionId} is not loaded`);
   return ext.activate();
 }
@@ -22,7 +22,7 @@ export function adminClient(namespace: string): RevisionClient {
   const ext = vscode.extensions.getExtension(extensionId);
   const kubeconfig = process.env.SERVE_REVISIONS_ADMIN_KUBECONFIG ?? process.env.KUBECONFIG;
   if (!ext || !kubeconfig) throw new Error('SERVE_REVISIONS_ADMIN_KUBECONFIG is not set: run the suite through `npm test -- e2e`');
-  const kube = require(`${ext.extensionPath}/dist/kube.js`) as typeof import('../../../src/kube/index');
+  const kube = require(`${ext.extensionPath}/dist/kube.js`) as Kube;
   return kube.RevisionClient.connect({ kubeconfig, namespace });
 }
 
@@ -54,7 +54,7 @@ export interface ShownRevision {
 
 /** What the view shows for a service: undefined until the service is there. */
 /** The tree node of revision `n` of `service`, as the view has it (to pass to commands like a context menu does). */
-export async function revisionNode(api: RevisionsViewTestApi, service: string, n: number): Promise<TreeNode> {
+export async function revisionNode(api: ExtensionTestApi, service: string, n: number): Promise<TreeNode> {
   const roots: TreeNode[] = await api.revisionsTree.getChildren();
   const node = roots.find((r) => (r as { model?: ServiceModel }).model?.name === service);
   if (!node) throw new Error(`service "${service}" is not in the tree`);
@@ -63,7 +63,7 @@ export async function revisionNode(api: RevisionsViewTestApi, service: string, n
   return found;
 }
 
-export async function shownRevisions(api: RevisionsViewTestApi, service: string): Promise<Map<number, ShownRevision> | undefined> {
+export async function shownRevisions(api: ExtensionTestApi, service: string): Promise<Map<number, ShownRevision> | undefined> {
   const roots: TreeNode[] = await api.revisionsTree.getChildren();
   // Duck-typed: this bundle has its own copies of the node classes, so instanceof cannot work.
   const node = roots.find((n) => (n as { model?: ServiceModel }).model?.revisions !== undefined && (n as unknown as { model: ServiceModel }).model.name === service);
@@ -79,7 +79,7 @@ export async function shownRevisions(api: RevisionsViewTestApi, service: string)
 }
 
 /** Waits until revision `n` of `service` is shown with a description matching `pattern` (often: until its pods run). */
-export function waitForShown(api: RevisionsViewTestApi, service: string, n: number, pattern: RegExp, timeoutMs: number = Deadline.cluster): Promise<ShownRevision> {
+export function waitForShown(api: ExtensionTestApi, service: string, n: number, pattern: RegExp, timeoutMs: number = Deadline.cluster): Promise<ShownRevision> {
   return waitFor(
     async () => {
       const r = (await shownRevisions(api, service))?.get(n);

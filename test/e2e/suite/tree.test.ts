@@ -8,14 +8,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RevisionClient } from '../../../src/kube/index';
-import type { RevisionsViewTestApi } from '../../../src/extension/tree/registerRevisionsView';
+import type { ExtensionTestApi } from '../../../src/extension/extension';
 import * as driver from './driver';
 import { adminClient, extensionApi, freshNamespace, shownRevisions, spec, waitForShown } from './tree.fixture';
 
 const repo = join(__dirname, '../../../..');
 
 describe('Revisions tree', () => {
-  let api: RevisionsViewTestApi;
+  let api: ExtensionTestApi;
   let admin: RevisionClient;
   let namespace: string;
 
@@ -137,7 +137,7 @@ describe('Revisions tree', () => {
 });
 
 describe('Revisions tree when the cluster says no', () => {
-  let api: RevisionsViewTestApi;
+  let api: ExtensionTestApi;
   const settings = () => vscode.workspace.getConfiguration('serveRevisions');
 
   before(async () => {

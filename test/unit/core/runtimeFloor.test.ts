@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { meetsFloor, NodeFloor, nodeFloorProblem } from '../../../src/core/runtimeFloor';
-import { escapeControlCharacters } from '../../../src/core/escapeText';
+import { escapeControl } from '../../../src/core/escapeText';
 
 describe('runtime floor', () => {
   it('is engines.node of package.json, put in at build time', () => {
@@ -25,9 +25,9 @@ describe('runtime floor', () => {
   });
 });
 
-describe('escapeControlCharacters', () => {
+describe('escapeControl', () => {
   it('keeps text on one line and terminal escapes inert', () => {
-    assert.equal(escapeControlCharacters('bad\nline\r\t\u001b[31mred\u007f'), 'bad\\nline\\r\\t\\u001b[31mred\\u007f');
-    assert.equal(escapeControlCharacters('plain "text" ü'), 'plain "text" ü');
+    assert.equal(escapeControl('bad\nline\r\t\u001b[31mred\u007f'), 'bad\\nline\\r\\t\\u001b[31mred\\u007f');
+    assert.equal(escapeControl('plain "text" ü'), 'plain "text" ü');
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { renderRevision } from '../../../../src/core/kube/renderObjects';
-import { buildNamespaceModel, deriveState, describeState } from '../../../../src/core/kube/revisionState';
+import { describeState } from '../../../../src/core/kube/describeState';
+import { buildNamespaceModel, deriveState } from '../../../../src/core/kube/revisionState';
 import type { RevisionSpec } from '../../../../src/core/spec/revisionSpec';
 
 const spec: RevisionSpec = { apiVersion: 'serve-revisions/v1', kind: 'Revision', service: 'iris', message: 'v1', image: 'ghcr.io/acme/iris:1.0.0', ports: [{ name: 'http', containerPort: 3000 }], replicas: 2 };

@@ -75,7 +75,7 @@ describe('completion', () => {
   it('offers item snippets on an empty line inside a list field', () => {
     const { labels, items } = at(`${head}volumes:\n  |`);
     assert.deepEqual(labels, ['volume mount']);
-    assert.match(items[0]?.insertText ?? '', /^- name: \$\{1:models\}\n  mountPath/);
+    assert.match(items[0]?.insertText ?? '', /^- name: \$\{1:models\}\n {2}mountPath/);
   });
 
   it('offers block snippets at the top level for blocks not yet written', () => {

@@ -54,7 +54,7 @@ function structuralTexts(): string[] {
     delete copy[field];
     texts.push(stringify(copy));
   }
-  texts.push(stringify(spec).replace(/resources:\n(  .*\n)+/, 'resources:\n'));
+  texts.push(stringify(spec).replace(/resources:\n( {2}.*\n)+/, 'resources:\n'));
   texts.push(stringify({ ...spec, resources: { cpu: '1' } }), stringify({ ...spec, resources: { memory: '1Gi' } }));
   for (const [min, max] of [[5, 2], [1000, 1], [2, 1]]) texts.push(stringify({ ...spec, autoscaling: { minReplicas: min, maxReplicas: max, metric: 'cpu' } }));
   texts.push(stringify({ ...spec, autoscaling: { minReplicas: 9, maxReplicas: 3, metric: 'cpu' } }, { collectionStyle: 'flow' }));

@@ -1,37 +1,22 @@
 import * as vscode from 'vscode';
-import { formTargetOf, type FormTarget } from '../../core/form/formTarget';
-import { loadEngine } from '../../core/loadEngine';
+import { loadEngine } from '../../bundles/loadEngine';
 import type { RevisionSpec } from '../../core/spec/revisionSpec';
-import { starterSpec } from '../../core/spec/specDefaults';
-import { RevisionFormViewType, type FormOrigin, type HostToWebview } from '../../shared/formProtocol';
+import type { FormOrigin, HostToWebview } from '../../shared/formProtocol';
+import type { RevealTarget } from '../tree/revealRevision';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
-import { registerCommand, UserCancelled } from '../common/runCommand';
 import { CommandIds, LanguageId } from '../ids';
-import type { RevealTarget } from '../tree/registerRevisionsView';
 
 /** 128 random bits; Web Crypto is loaded on first use, keeping node:crypto out of activation. */
 function nonce(): string {
   return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
 }
 
-/** A fresh spec with the values a new service usually starts from. */
-function blankSpec(service = ''): Record<string, unknown> {
-  return { ...starterSpec({ service, message: '', image: '' }) };
-}
-
-/** A stored spec as the start of a new one: what creation assigns is left out. */
-function startingPoint(spec: RevisionSpec): Record<string, unknown> {
-  const copy = structuredClone(spec) as unknown as Record<string, unknown>;
-  for (const key of ['revision', 'createdAt', 'createdBy', 'reproducedFrom']) delete copy[key];
-  return copy;
-}
-
 /**
  * One open form: its webview panel, the draft it started from and the messages it exchanges.
  * Every message from the webview goes through guardFormMessage first.
  */
-class RevisionFormPanel {
+export class RevisionFormPanel {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -155,74 +140,3 @@ class RevisionFormPanel {
   }
 }
 
-/**
- * The revision form: commands to open it blank, for a service (prefilled from its latest
- * revision) or to reproduce a revision, and a serializer so a draft survives a window reload.
- */
-export function registerRevisionForm(context: vscode.ExtensionContext, session: ClusterSession, logger: Logger): void {
-  const open = (spec: Record<string, unknown>, origin: FormOrigin): void => {
-    const panel = vscode.window.createWebviewPanel(RevisionFormViewType, 'New revision', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')],
-    });
-    new RevisionFormPanel(panel, context.extensionUri, session, logger, spec, origin);
-  };
-
-  const openForService = async (target: FormTarget): Promise<void> => {
-    const client = session.getClient();
-    const services = await client.listServices(target.namespace);
-    const service = services.find((s) => s.name === target.service);
-    const latest = service?.revisions.find((r) => r.spec !== undefined);
-    if (!service || !latest?.spec) {
-      open(blankSpec(target.service), { kind: 'blank' });
-      return;
-    }
-    open({ ...startingPoint(latest.spec), message: '' }, { kind: 'service', service: service.name, revision: latest.revision });
-  };
-
-  const pickService = async (): Promise<FormTarget | undefined> => {
-    let names: string[] = [];
-    try {
-      names = (await session.getClient().listServices()).map((s) => s.name);
-    } catch (error) {
-      logger.warn(`Revision form: could not list services, offering a blank form: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const blank: vscode.QuickPickItem = { label: 'Blank form', description: 'a new service or a revision from scratch' };
-    const items: vscode.QuickPickItem[] = [blank, ...names.map((name) => ({ label: name, description: 'prefilled from its latest revision' }))];
-    const picked = await vscode.window.showQuickPick(items, { title: 'New revision', placeHolder: 'Start from a blank form or from a service' });
-    if (!picked) throw new UserCancelled();
-    return picked === blank ? undefined : { service: picked.label };
-  };
-
-  const pickRevision = async (): Promise<FormTarget> => {
-    const services = await session.getClient().listServices();
-    const items = services.flatMap((s) => s.revisions.map((r) => ({ label: `${s.name} r${r.revision}`, description: r.message, target: { service: s.name, revision: r.revision, namespace: s.namespace } })));
-    if (items.length === 0) throw new Error(`Could not reproduce a revision: namespace "${session.getClient().namespace}" has no revisions. Create one with "New Revision in Form".`);
-    const picked = await vscode.window.showQuickPick(items, { title: 'Reproduce a revision', placeHolder: 'Revision to copy into the form' });
-    if (!picked) throw new UserCancelled();
-    return picked.target;
-  };
-
-  context.subscriptions.push(
-    registerCommand(logger, CommandIds.openForm, async (arg?: unknown) => {
-      const target = arg === undefined ? await pickService() : formTargetOf(arg);
-      if (target?.service) await openForService(target);
-      else open(blankSpec(), { kind: 'blank' });
-    }),
-    registerCommand(logger, CommandIds.reproduceInForm, async (arg?: unknown) => {
-      const fromArg = formTargetOf(arg);
-      const target = fromArg.service && fromArg.revision ? fromArg : await pickRevision();
-      const ref = { service: target.service ?? '', revision: target.revision ?? 0, ...(target.namespace ? { namespace: target.namespace } : {}) };
-      const draft = await session.getClient().reproduceDraft(ref);
-      const spec = { ...draft, message: `Reproduced from revision ${ref.revision}: ${draft.message}` } as unknown as Record<string, unknown>;
-      open(spec, { kind: 'reproduce', service: ref.service, revision: ref.revision });
-    }),
-    vscode.window.registerWebviewPanelSerializer(RevisionFormViewType, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-        // The webview restores its own draft from this state; the host only needs the origin.
-        const origin = loadEngine().parseSavedOrigin(state) ?? { kind: 'blank' };
-        new RevisionFormPanel(panel, context.extensionUri, session, logger, blankSpec(origin.service), origin);
-      },
-    }),
-  );
-}

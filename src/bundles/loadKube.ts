@@ -1,13 +1,18 @@
 /**
- * Loads the Kubernetes bundle on first use. Bundles sit side by side in dist/, so the bundle is
- * found next to the caller's own file; SERVE_REVISIONS_KUBE_BUNDLE overrides that for tools.
+ * Loads the Kubernetes bundle (dist/kube.js) on first use, so activation and the CLI's offline
+ * commands never pay for @kubernetes/client-node. Bundles sit side by side in dist/, so the bundle
+ * is found next to the caller's own file; SERVE_REVISIONS_KUBE_BUNDLE overrides that for tools.
+ *
+ * The layers above import the bundle's types from here, never from src/kube itself: a value
+ * import would copy the whole client into their bundle.
  */
 import { join } from 'node:path';
-import type * as KubeModule from '../../kube/index';
-import { meetsFloor, NodeFloor } from '../runtimeFloor';
-import { KubeActionError } from './kubeErrors';
+import { KubeActionError } from '../core/kube/kubeErrors';
+import { meetsFloor, NodeFloor } from '../core/runtimeFloor';
+import type * as KubeModule from '../kube/index';
 
 export type Kube = typeof KubeModule;
+export type { ClusterLookups, CreateResult, DryRunResult, KubeconfigContexts, NamespaceWatcher, RevisionClient } from '../kube/index';
 
 let loaded: Kube | undefined;
 

@@ -1,13 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from './logger';
-
-/** Thrown (or returned) when the user dismisses a prompt: the command ends silently. */
-export class UserCancelled extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'UserCancelled';
-  }
-}
+import { UserCancelled } from './userInput';
 
 export interface CommandOptions {
   /** Shown in a progress notification while the command runs; omit for quick commands. */

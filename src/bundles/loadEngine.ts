@@ -1,6 +1,7 @@
 /**
- * Loads the spec engine bundle (dist/engine.js) on first use, like loadKube: bundles sit side by
- * side in dist/, so it is found next to the caller's own file.
+ * Loads the spec engine bundle (dist/engine.js: yaml, the compiled schema validator and the
+ * language/form logic over them) on first use, like loadKube: bundles sit side by side in dist/,
+ * so it is found next to the caller's own file.
  */
 import { join } from 'node:path';
 import type * as EngineModule from '../engine/index';

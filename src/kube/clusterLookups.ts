@@ -1,6 +1,11 @@
-import type { ClusterFacts } from '../../core/language/clusterChecks';
-import { AsyncCache, lookupKey, type ClusterLookup } from '../../core/language/clusterLookup';
-import type { RevisionClient } from '../../kube/index';
+/**
+ * The cluster's names that completion offers and the cluster-aware diagnostics check against,
+ * read through one connection's client and cached (30 s; failures 15 s) so typing never waits on
+ * the API server. Only names and keys are kept: Secret values never leave this module.
+ */
+import type { ClusterFacts } from '../core/language/clusterChecks';
+import { AsyncCache, lookupKey, type ClusterLookup } from '../core/language/clusterLookup';
+import type { RevisionClient } from './revisionClient';
 
 /** Names of resources a node advertises that are GPUs: extended resources other than the built-in ones. */
 function gpuResources(allocatable: Record<string, string> | undefined): Record<string, number> {
@@ -13,15 +18,12 @@ function gpuResources(allocatable: Record<string, string> | undefined): Record<s
   return out;
 }
 
-/**
- * Cluster lookups for completion and cluster-aware diagnostics, through the session's client,
- * cached (30 s; failures 15 s) so typing never waits on the API server.
- */
+/** One per connection: a new context or namespace starts with an empty cache. */
 export class ClusterLookups {
-  readonly cache: AsyncCache;
+  private readonly cache: AsyncCache;
 
   constructor(
-    private readonly client: () => RevisionClient | undefined,
+    private readonly client: RevisionClient,
     onError: (key: string, error: unknown) => void,
   ) {
     this.cache = new AsyncCache({ onError });
@@ -29,9 +31,7 @@ export class ClusterLookups {
 
   private loader(lookup: ClusterLookup): () => Promise<string[]> {
     return async () => {
-      const client = this.client();
-      if (!client) throw new Error('no cluster connection');
-      const core = client.core;
+      const core = this.client.core;
       switch (lookup.kind) {
         case 'namespaces':
           return (await core.listNamespace()).items.map((n) => n.metadata?.name ?? '').filter(Boolean);
@@ -63,9 +63,7 @@ export class ClusterLookups {
   }
 
   private async gpuCapacityNow(): Promise<Record<string, number>> {
-    const client = this.client();
-    if (!client) throw new Error('no cluster connection');
-    const nodes = await client.core.listNode();
+    const nodes = await this.client.core.listNode();
     const most: Record<string, number> = {};
     for (const node of nodes.items) {
       for (const [name, count] of Object.entries(gpuResources(node.status?.allocatable))) most[name] = Math.max(most[name] ?? 0, count);
@@ -84,9 +82,8 @@ export class ClusterLookups {
 
   /** Everything the cluster-aware diagnostics need; parts that cannot be read stay undefined. */
   async facts(namespace: string, referenced: { secrets: string[]; configMaps: string[] }, needs: { gpu: boolean; customMetrics: boolean }, timeoutMs: number): Promise<ClusterFacts> {
-    const client = this.client();
-    const facts: ClusterFacts = { namespace, ...(client ? { context: client.contextName } : {}) };
-    if (!client) return facts;
+    const client = this.client;
+    const facts: ClusterFacts = { namespace, context: client.contextName };
     const list = (kind: 'secrets' | 'configMaps' | 'persistentVolumeClaims' | 'serviceAccounts') => this.wait({ kind, namespace }, timeoutMs);
     const [secrets, configMaps, claims, accounts] = await Promise.all([list('secrets'), list('configMaps'), list('persistentVolumeClaims'), list('serviceAccounts')]);
     if (secrets) facts.secrets = secrets;
@@ -117,9 +114,5 @@ export class ClusterLookups {
       if (served !== undefined) facts.customMetricsServed = served;
     }
     return facts;
-  }
-
-  clear(): void {
-    this.cache.clear();
   }
 }

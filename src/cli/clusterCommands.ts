@@ -1,0 +1,178 @@
+/** The CLI commands that act on a cluster: list, create, start, stop, scale, reproduce, delete. */
+import { parseArgs } from 'node:util';
+import { loadKube, type RevisionClient } from '../bundles/loadKube';
+import { describeState } from '../core/kube/describeState';
+import { formatAge } from '../core/kube/formatAge';
+import type { RevisionModel } from '../core/kube/revisionState';
+import type { RevisionSpec } from '../core/spec/revisionSpec';
+import { escapeControl } from '../core/escapeText';
+import { specErrorSummary } from '../core/spec/specErrorSummary';
+import { diagnoseParsedSpec, parseSpecText } from '../core/spec/specDocument';
+import { ExitCode, formatDiagnostic, outputOption, readSpecFile, UsageError, type CliIo } from './cliIo';
+
+const ClusterOptions = {
+  output: { type: 'string', short: 'o' },
+  namespace: { type: 'string', short: 'n' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  service: { type: 'string' },
+  launch: { type: 'boolean' },
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+  replicas: { type: 'string' },
+  min: { type: 'string' },
+  max: { type: 'string' },
+  message: { type: 'string' },
+  yes: { type: 'boolean' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof ClusterOptions; allowPositionals: true }>>['values'];
+
+/** One cluster command's parsed line, client and output. */
+interface Run {
+  command: string;
+  values: Values;
+  positionals: string[];
+  io: CliIo;
+  client: RevisionClient;
+  /** The namespace of this connection: --namespace, else the context's, else "default". */
+  namespace: string;
+  print(text: string, json: unknown): void;
+}
+
+type Target = { service: string; revision: number; namespace: string };
+
+function wholeNumber(value: string | undefined, what: string, min: number): number {
+  const n = Number(value);
+  if (value === undefined || !/^\d+$/.test(value) || n < min) throw new UsageError(`${what} must be a whole number of at least ${min}, not "${value ?? ''}"`);
+  return n;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+function revisionJson(r: RevisionModel): Record<string, unknown> {
+  const { spec: _spec, ...rest } = r;
+  return { ...rest, stateText: describeState(r.state) };
+}
+
+/** SERVICE REVISION from the command line. */
+function target(run: Run): Target {
+  if (run.positionals.length !== 2) throw new UsageError(`${run.command} needs SERVICE and REVISION, e.g. "serve-revisions ${run.command} iris 3"`);
+  return { service: run.positionals[0] as string, revision: wholeNumber(run.positionals[1], 'REVISION', 1), namespace: run.namespace };
+}
+
+async function list({ positionals, values, client, namespace, print }: Run): Promise<number> {
+  if (positionals.length > 0) throw new UsageError('list takes no arguments; use --service NAME to show one service');
+  const services = (await client.listServices(namespace)).filter((s) => !values.service || s.name === values.service);
+  const now = Date.now();
+  const rows = [['SERVICE', 'REVISION', 'STATE', 'IMAGE', 'AGE', 'MESSAGE']];
+  for (const s of services) for (const r of s.revisions) rows.push([s.name, String(r.revision), describeState(r.state) + (r.state.kind === 'failed' ? ` (${r.state.message})` : ''), r.image, formatAge(r.createdAt, now) || '-', r.message]);
+  const text = services.length === 0 ? `No services in namespace "${namespace}" of context "${client.contextName}". Create one with: serve-revisions create FILE\n` : table(rows);
+  print(text, { context: client.contextName, namespace, services: services.map((s) => ({ ...s, revisions: s.revisions.map(revisionJson) })) });
+  return ExitCode.ok;
+}
+
+async function create({ positionals, values, io, client, print }: Run): Promise<number> {
+  if (positionals.length !== 1) throw new UsageError('create needs exactly one FILE');
+  const file = positionals[0] as string;
+  const read = await readSpecFile(file, io);
+  if (read === undefined) return ExitCode.usage;
+  // The cluster's version decides rules that changed between releases (environment variable names).
+  const kubernetesVersion = await client.kubernetesVersion();
+  const parsed = 'text' in read ? parseSpecText(read.text) : undefined;
+  const errors = (parsed ? diagnoseParsedSpec(parsed, kubernetesVersion ? { kubernetesVersion } : {}) : 'problem' in read ? [read.problem] : []).filter((d) => d.severity === 'error');
+  if (errors.length > 0 || !parsed) {
+    for (const d of errors) io.stderr(`${formatDiagnostic(file, d)}\n`);
+    io.stderr(`serve-revisions: ${escapeControl(file)} ${specErrorSummary(errors.map((d) => d.message), 0)}; nothing was created.\n`);
+    return ExitCode.findings;
+  }
+  // --namespace wins over the spec's, the spec's over the context's (resolveNamespace, in the client).
+  const result = await client.create(parsed.value as RevisionSpec, { ...(values.namespace ? { namespace: values.namespace } : {}), ...(values.launch ? { launch: true } : {}) });
+  print(`Created revision ${result.revision} of "${result.service}" in namespace "${result.namespace}"${result.started ? ' and started it' : ''}.\n`, result);
+  return ExitCode.ok;
+}
+
+/** Polls until the revision runs or fails, or the timeout passes. */
+async function waitForStart(run: Run, t: Target): Promise<number> {
+  const timeoutMs = wholeNumber(run.values.timeout ?? '300', '--timeout', 1) * 1000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const revision = await run.client.getRevision(t);
+    if (revision.state.kind === 'running' || revision.state.kind === 'failed') {
+      run.print(`Revision ${t.revision} of "${t.service}" is ${describeState(revision.state)}${revision.state.kind === 'failed' ? `: ${revision.state.message}` : ''}.\n`, revisionJson(revision));
+      return revision.state.kind === 'running' ? ExitCode.ok : ExitCode.findings;
+    }
+    if (Date.now() > deadline) {
+      run.io.stderr(`serve-revisions: revision ${t.revision} of "${t.service}" is still ${describeState(revision.state)} after ${timeoutMs / 1000} s.\n`);
+      return ExitCode.findings;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+async function start(run: Run): Promise<number> {
+  const t = target(run);
+  await run.client.start(t);
+  if (run.values.wait) return waitForStart(run, t);
+  run.print(`Started revision ${t.revision} of "${t.service}".\n`, { ...t, started: true });
+  return ExitCode.ok;
+}
+
+async function stop(run: Run): Promise<number> {
+  const t = target(run);
+  const { wasRunning } = await run.client.stop(t);
+  run.print(wasRunning ? `Stopped revision ${t.revision} of "${t.service}"; its recipe is kept.\n` : `Revision ${t.revision} of "${t.service}" was not running.\n`, { ...t, wasRunning });
+  return ExitCode.ok;
+}
+
+async function scale(run: Run): Promise<number> {
+  const t = target(run);
+  const { values } = run;
+  if (values.replicas !== undefined && (values.min !== undefined || values.max !== undefined)) throw new UsageError('give either --replicas, or --min and --max');
+  if (values.replicas !== undefined) {
+    const replicas = wholeNumber(values.replicas, '--replicas', 0);
+    await run.client.scale(t, { replicas });
+    run.print(`Scaled revision ${t.revision} of "${t.service}" to ${replicas} replica${replicas === 1 ? '' : 's'}.\n`, { ...t, replicas });
+  } else if (values.min !== undefined && values.max !== undefined) {
+    const bounds = { minReplicas: wholeNumber(values.min, '--min', 1), maxReplicas: wholeNumber(values.max, '--max', 1) };
+    await run.client.scale(t, bounds);
+    run.print(`Revision ${t.revision} of "${t.service}" now autoscales between ${bounds.minReplicas} and ${bounds.maxReplicas} replicas.\n`, { ...t, ...bounds });
+  } else {
+    throw new UsageError('scale needs --replicas N, or --min N and --max M for an autoscaled revision');
+  }
+  return ExitCode.ok;
+}
+
+async function reproduce(run: Run): Promise<number> {
+  const t = target(run);
+  const result = await run.client.reproduce(t, run.values.message !== undefined ? { message: run.values.message } : {}, run.values.launch ? { launch: true } : {});
+  run.print(`Created revision ${result.revision} of "${result.service}", reproduced from revision ${t.revision}${result.started ? ', and started it' : ''}.\n`, { ...result, reproducedFrom: t.revision });
+  return ExitCode.ok;
+}
+
+async function remove(run: Run): Promise<number> {
+  const t = target(run);
+  if (!run.values.yes) throw new UsageError(`delete removes revision ${t.revision} of "${t.service}" and everything it runs; add --yes to confirm`);
+  await run.client.delete(t);
+  run.print(`Deleted revision ${t.revision} of "${t.service}" and everything it created.\n`, { ...t, deleted: true });
+  return ExitCode.ok;
+}
+
+const Commands: Record<string, (run: Run) => Promise<number>> = { list, create, start, stop, scale, reproduce, delete: remove };
+
+export async function runClusterCommand(command: string, args: string[], io: CliIo): Promise<number> {
+  const handler = Object.hasOwn(Commands, command) ? Commands[command] : undefined;
+  if (!handler) throw new UsageError(`unknown command "${command}"`);
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: ClusterOptions });
+  const output = outputOption(values.output);
+  const client = (io.loadKube ?? loadKube)().RevisionClient.connect({
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+    ...(values.context ? { context: values.context } : {}),
+    ...(values.namespace ? { namespace: values.namespace } : {}),
+  });
+  const print = (text: string, json: unknown): void => io.stdout(output === 'json' ? `${JSON.stringify(json, null, 2)}\n` : text);
+  return handler({ command, values, positionals, io, client, namespace: client.namespace, print });
+}

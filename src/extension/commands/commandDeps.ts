@@ -1,0 +1,20 @@
+import type * as vscode from 'vscode';
+import type { ClusterSession } from '../common/clusterSession';
+import type { Logger } from '../common/logger';
+import type { UserInput } from '../common/userInput';
+import type { RevisionForms } from '../form/revisionForms';
+import type { ParseCache } from '../language/parseCache';
+import type { RevisionsView } from '../tree/registerRevisionsView';
+
+/** What the commands act through, built once in activate(). */
+export interface CommandDeps {
+  context: vscode.ExtensionContext;
+  session: ClusterSession;
+  logger: Logger;
+  /** Every prompt goes through it, so tests answer the same commands a person runs. */
+  ui: UserInput;
+  tree: RevisionsView;
+  forms: RevisionForms;
+  /** The language features' parses of open specs, shared with the spec commands. */
+  parses: ParseCache;
+}

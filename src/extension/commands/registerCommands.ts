@@ -1,0 +1,13 @@
+import type { CommandDeps } from './commandDeps';
+import { registerFormCommands } from './formCommands';
+import { registerRevisionCommands } from './revisionCommands';
+import { registerSpecCommands } from './specCommands';
+import { registerViewCommands } from './viewCommands';
+
+/** Every command of package.json, registered once (scripts/check-package.mjs checks none is missing). */
+export function registerCommands(deps: CommandDeps): void {
+  registerRevisionCommands(deps);
+  registerViewCommands(deps);
+  registerSpecCommands(deps);
+  registerFormCommands(deps);
+}

@@ -1,0 +1,89 @@
+/**
+ * The commands on a revision spec document (the CodeLens actions and the palette): create,
+ * create and launch, dry-run on the cluster, show the rendered objects; and New Revision Spec File.
+ */
+import * as vscode from 'vscode';
+import { loadEngine } from '../../bundles/loadEngine';
+import type { CreateResult, DryRunResult } from '../../bundles/loadKube';
+import type { RevisionSpec } from '../../core/spec/revisionSpec';
+import { specErrorSummary } from '../../core/spec/specErrorSummary';
+import { newRevisionSpecTemplate } from '../../core/spec/template';
+import { registerCommand } from '../common/registerCommand';
+import { Settings } from '../common/settings';
+import { CommandIds, LanguageId } from '../ids';
+import type { RevealTarget } from '../tree/revealRevision';
+import type { CommandDeps } from './commandDeps';
+
+/** The spec of the given (or active) document, refusing with the errors when it has any. */
+async function specOf({ parses }: CommandDeps, uri: vscode.Uri | undefined, action: string): Promise<{ spec: RevisionSpec; doc: vscode.TextDocument }> {
+  const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+  if (!doc) throw new Error(`Could not ${action}: no revision spec is open. Open a *.revision.yaml file and try again.`);
+  const parsed = parses.get(doc);
+  const errors = loadEngine().diagnoseParsedSpec(parsed).filter((d) => d.severity === 'error');
+  const name = vscode.workspace.asRelativePath(doc.uri);
+  if (errors.length > 0) {
+    const summary = specErrorSummary(errors.map((e) => `line ${e.range.start.line + 1}: ${e.message}`), 3);
+    throw new Error(`Could not ${action} from ${name}: the spec ${summary}. Fix them (see the Problems panel) and try again.`);
+  }
+  const spec = loadEngine().specValue(parsed);
+  if (!spec) throw new Error(`Could not ${action} from ${name}: it does not hold a revision spec.`);
+  return { spec, doc };
+}
+
+async function create(deps: CommandDeps, uri: vscode.Uri | undefined, launch: boolean): Promise<CreateResult> {
+  const { spec } = await specOf(deps, uri, launch ? 'create and launch a revision' : 'create a revision');
+  const client = deps.session.getClient();
+  // The client places it as every surface does: the spec's namespace, else the chosen one (resolveNamespace).
+  const result = await client.create(spec, { launch });
+  const message = `Created revision ${result.revision} of "${result.service}" in namespace "${result.namespace}" of context "${client.contextName}"${result.started ? ' and started it' : ''}.`;
+  deps.logger.info(message);
+  void vscode.window.showInformationMessage(message);
+  // Selected in the tree, keyboard focus left in the editor the person is working in.
+  const target: RevealTarget = { service: result.service, revision: result.revision, namespace: result.namespace, focus: false };
+  void vscode.commands.executeCommand(CommandIds.revealRevision, target);
+  return result;
+}
+
+async function dryRun(deps: CommandDeps, uri?: vscode.Uri): Promise<DryRunResult> {
+  const { logger } = deps;
+  const { spec, doc } = await specOf(deps, uri, 'dry-run the revision');
+  const gpu = Settings.gpuResourceName();
+  const result = await deps.session.getClient().dryRun(spec, gpu ? { defaultGpuResourceName: gpu } : {});
+  const name = vscode.workspace.asRelativePath(doc.uri);
+  const rejected = result.objects.filter((o) => !o.ok);
+  logger.info(`Dry run of ${name} as revision ${result.revision} of "${spec.service}" in namespace "${result.namespace}" of context "${result.context}":`);
+  for (const o of result.objects) logger.info(`  ${o.ok ? 'accepted' : 'REJECTED'} ${o.kind} "${o.name}"${o.message ? `: ${o.message}` : ''}`);
+  for (const w of result.warnings) logger.warn(`  ${w}`);
+  if (rejected.length === 0 && result.warnings.length === 0) {
+    void vscode.window.showInformationMessage(`Dry run of ${name}: the API server of context "${result.context}" would accept all ${result.objects.length} objects in namespace "${result.namespace}".`);
+  } else {
+    const summary = rejected.length > 0 ? `the API server would reject ${rejected.length} of ${result.objects.length} objects. ${rejected[0]?.message ?? ''}` : (result.warnings[0] ?? '');
+    void vscode.window.showWarningMessage(`Dry run of ${name}: ${summary}`, 'Show Log').then((choice) => {
+      if (choice === 'Show Log') logger.show();
+    });
+  }
+  return result;
+}
+
+async function showRenderedObjects(deps: CommandDeps, uri?: vscode.Uri): Promise<vscode.TextDocument> {
+  const { spec } = await specOf(deps, uri, 'render the objects');
+  const namespace = deps.session.namespaceFor(spec.namespace);
+  const content = loadEngine().renderedObjectsYaml(spec, namespace, undefined, Settings.gpuResourceName());
+  const rendered = await vscode.workspace.openTextDocument({ language: 'yaml', content });
+  await vscode.window.showTextDocument(rendered, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  return rendered;
+}
+
+export function registerSpecCommands(deps: CommandDeps): void {
+  const { logger } = deps;
+  deps.context.subscriptions.push(
+    registerCommand(logger, CommandIds.newSpecFile, async () => {
+      const doc = await vscode.workspace.openTextDocument({ language: LanguageId, content: newRevisionSpecTemplate() });
+      await vscode.window.showTextDocument(doc);
+    }),
+    registerCommand(logger, CommandIds.createRevisionFromSpec, (uri?: vscode.Uri) => create(deps, uri, false), { progressTitle: 'Creating the revision…' }),
+    registerCommand(logger, CommandIds.createAndLaunchFromSpec, (uri?: vscode.Uri) => create(deps, uri, true), { progressTitle: 'Creating and launching the revision…' }),
+    registerCommand(logger, CommandIds.dryRunSpec, (uri?: vscode.Uri) => dryRun(deps, uri), { progressTitle: 'Dry-running the revision on the cluster…' }),
+    registerCommand(logger, CommandIds.showRenderedObjects, (uri?: vscode.Uri) => showRenderedObjects(deps, uri)),
+  );
+}

@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import { loadEngine } from '../../bundles/loadEngine';
+import { nextRevisionDraft } from '../../core/kube/revisionRecord';
+import type { FormTarget } from '../../core/form/formTarget';
+import { starterSpec } from '../../core/spec/specDefaults';
+import { RevisionFormViewType, type FormOrigin } from '../../shared/formProtocol';
+import type { ClusterSession } from '../common/clusterSession';
+import type { Logger } from '../common/logger';
+import { RevisionFormPanel } from './revisionFormPanel';
+
+/** A fresh spec with the values a new service usually starts from. */
+function blankSpec(service = ''): Record<string, unknown> {
+  return { ...starterSpec({ service, message: '', image: '' }) };
+}
+
+/**
+ * Opens revision forms: blank, for a service (prefilled from its latest revision) or to reproduce
+ * a revision; and brings a form back after a window reload (the webview keeps its own draft).
+ */
+export class RevisionForms {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly session: ClusterSession,
+    private readonly logger: Logger,
+  ) {
+    context.subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer(RevisionFormViewType, {
+        deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
+          // The webview restores its own draft from this state; the host only needs the origin.
+          const origin = loadEngine().parseSavedOrigin(state) ?? { kind: 'blank' };
+          new RevisionFormPanel(panel, context.extensionUri, session, logger, blankSpec(origin.service), origin);
+        },
+      }),
+    );
+  }
+
+  private open(spec: Record<string, unknown>, origin: FormOrigin): void {
+    const { extensionUri } = this.context;
+    const panel = vscode.window.createWebviewPanel(RevisionFormViewType, 'New revision', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    });
+    new RevisionFormPanel(panel, extensionUri, this.session, this.logger, spec, origin);
+  }
+
+  openBlank(): void {
+    this.open(blankSpec(), { kind: 'blank' });
+  }
+
+  /** A new revision of a service, prefilled from its latest revision with a readable spec (blank when it has none). */
+  async openForService(target: FormTarget): Promise<void> {
+    const services = await this.session.getClient().listServices(target.namespace);
+    const service = services.find((s) => s.name === target.service);
+    const latest = service?.revisions.find((r) => r.spec !== undefined);
+    if (!service || !latest?.spec) {
+      this.open(blankSpec(target.service), { kind: 'blank' });
+      return;
+    }
+    this.open(nextRevisionDraft(latest.spec) as unknown as Record<string, unknown>, { kind: 'service', service: service.name, revision: latest.revision });
+  }
+
+  /** A reproduction of a stored revision: the same settings, recording where it came from. */
+  async openReproduction(ref: { service: string; revision: number; namespace?: string }): Promise<void> {
+    const draft = await this.session.getClient().reproduceDraft(ref);
+    this.open(draft as unknown as Record<string, unknown>, { kind: 'reproduce', service: ref.service, revision: ref.revision });
+  }
+}

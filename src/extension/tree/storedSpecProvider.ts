@@ -1,0 +1,21 @@
+import * as vscode from 'vscode';
+import { RecordSpecKey } from '../../core/kube/labels';
+import type { ClusterSession } from '../common/clusterSession';
+import { StoredSpecScheme } from '../ids';
+
+/** The stored recipe of a revision, read-only: `serve-revisions-spec:/<namespace>/<service>/r<N>.revision.yaml`. */
+export function storedSpecUri(r: { namespace: string; service: string; revision: number }): vscode.Uri {
+  return vscode.Uri.from({ scheme: StoredSpecScheme, path: `/${r.namespace}/${r.service}/r${r.revision}.revision.yaml` });
+}
+
+/** Serves storedSpecUri documents from the record in the cluster; the scheme has no file system, so nothing writes them back. */
+export class StoredSpecProvider implements vscode.TextDocumentContentProvider {
+  constructor(private readonly session: ClusterSession) {}
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const match = /^\/([^/]+)\/([^/]+)\/r(\d+)\.revision\.yaml$/.exec(uri.path);
+    if (!match) throw new Error(`Cannot open ${uri.toString()}: not a stored revision address.`);
+    const { record } = await this.session.getClient().readRecord({ namespace: match[1] as string, service: match[2] as string, revision: Number(match[3]) });
+    return record.data?.[RecordSpecKey] ?? '';
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The stored side of revisions: listing a namespace's services and revisions, reading a record,
+ * and storing a spec as the next numbered record. What runs for a revision is revisionLifecycle's.
+ */
+import { AuthenticationV1Api, VersionApi, type KubernetesObject, type V1ConfigMap, type V1Deployment, type V1Pod, type V1Service, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import { describeKubeError, httpStatus, KubeActionError } from '../core/kube/kubeErrors';
+import { Labels, RecordSpecKey, revisionObjectName, serviceRecordsSelector, TreeCollections, type TreeCollection } from '../core/kube/labels';
+import { renderRevision, type RenderOptions } from '../core/kube/renderObjects';
+import { nextRevisionNumber } from '../core/kube/revisionRecord';
+import { buildNamespaceModel, type NamespaceObjects, type RevisionModel, type ServiceModel } from '../core/kube/revisionState';
+import type { RevisionSpec } from '../core/spec/revisionSpec';
+import { findingText, specErrorSummary } from '../core/spec/specErrorSummary';
+import { findSpecProblems } from '../core/spec/validateSpec';
+import { applyObject, type KubeApis } from './applyObject';
+import type { ClusterConnection } from './clusterConnection';
+import { listJson } from './listJson';
+
+/** How many taken numbers a create skips before giving up (each skip is a concurrent create). */
+const MaxNumberAttempts = 50;
+
+export interface RevisionRef {
+  service: string;
+  revision: number;
+  namespace?: string;
+}
+
+export function describeRef(ref: RevisionRef): string {
+  return `revision ${ref.revision} of "${ref.service}"`;
+}
+
+export class RevisionStore {
+  private userName: Promise<string | undefined> | undefined;
+  private version: Promise<string | undefined> | undefined;
+
+  constructor(
+    private readonly connection: ClusterConnection,
+    private readonly apis: KubeApis,
+  ) {}
+
+  /** Describes a failure of `action` in this connection's context. */
+  fail(error: unknown, action: string, namespace: string): KubeActionError {
+    return describeKubeError(error, { action, namespace, context: this.connection.contextName });
+  }
+
+  /** The namespace's managed objects, with five label-selected LIST calls (never one per revision). */
+  async listObjects(namespace: string): Promise<NamespaceObjects> {
+    try {
+      const kc = this.connection.kubeConfig;
+      const list = <T extends KubernetesObject>(kind: TreeCollection) => listJson<T>(kc, TreeCollections[kind].path(namespace), TreeCollections[kind].selector);
+      const [records, deployments, autoscalers, pods, services] = await Promise.all([
+        list<V1ConfigMap>('records'),
+        list<V1Deployment>('deployments'),
+        list<V2HorizontalPodAutoscaler>('autoscalers'),
+        list<V1Pod>('pods'),
+        list<V1Service>('services'),
+      ]);
+      return { records: records.items, deployments: deployments.items, autoscalers: autoscalers.items, pods: pods.items, services: services.items };
+    } catch (error) {
+      throw this.fail(error, 'list the services and revisions', namespace);
+    }
+  }
+
+  async listServices(namespace: string): Promise<ServiceModel[]> {
+    return buildNamespaceModel(namespace, await this.listObjects(namespace));
+  }
+
+  private notFound(ref: RevisionRef, namespace: string, cause?: unknown): KubeActionError {
+    return new KubeActionError(
+      `Could not find ${describeRef(ref)} in namespace "${namespace}" of context "${this.connection.contextName}": it does not exist (or was deleted). Refresh the list of revisions.`,
+      'notFound',
+      404,
+      cause === undefined ? undefined : { cause },
+    );
+  }
+
+  async getRevision(ref: RevisionRef & { namespace: string }): Promise<RevisionModel> {
+    const services = await this.listServices(ref.namespace);
+    const found = services.find((s) => s.name === ref.service)?.revisions.find((r) => r.revision === ref.revision);
+    if (!found) throw this.notFound(ref, ref.namespace);
+    return found;
+  }
+
+  /** The stored recipe and its record's uid. */
+  async readRecord(ref: RevisionRef & { namespace: string }): Promise<{ spec: RevisionSpec; uid: string; record: V1ConfigMap }> {
+    const namespace = ref.namespace;
+    let record: V1ConfigMap;
+    try {
+      record = await this.apis.core.readNamespacedConfigMap({ name: revisionObjectName(ref.service, ref.revision), namespace });
+    } catch (error) {
+      if (httpStatus(error) === 404) throw this.notFound(ref, namespace, error);
+      throw this.fail(error, `read ${describeRef(ref)}`, namespace);
+    }
+    if (record.metadata?.labels?.[Labels.component] !== 'record') {
+      throw new KubeActionError(`ConfigMap "${record.metadata?.name}" in namespace "${namespace}" is not a revision record of Serve Revisions (it lacks its labels); refusing to use it.`, 'precondition');
+    }
+    const text = record.data?.[RecordSpecKey];
+    const spec = text === undefined ? undefined : (parse(text, { maxAliasCount: 100 }) as RevisionSpec | null);
+    if (!spec || typeof spec !== 'object') throw new KubeActionError(`The record of ${describeRef(ref)} holds no readable spec; delete it and create the revision again.`, 'precondition');
+    return { spec, uid: record.metadata?.uid ?? '', record };
+  }
+
+  /** The number the next revision of `service` would get (throws what the API server says when it cannot list). */
+  async nextNumber(service: string, namespace: string): Promise<number> {
+    const existing = await this.apis.core.listNamespacedConfigMap({ namespace, labelSelector: serviceRecordsSelector(service) });
+    return nextRevisionNumber(existing.items);
+  }
+
+  /** Whether any record of `service` is left in the namespace. */
+  async hasRecords(service: string, namespace: string): Promise<boolean> {
+    const remaining = await this.apis.core.listNamespacedConfigMap({ namespace, labelSelector: serviceRecordsSelector(service) });
+    return remaining.items.length > 0;
+  }
+
+  /** The API server's version (`v1.34.4`), for rules that changed between releases; undefined when it does not say. */
+  kubernetesVersion(): Promise<string | undefined> {
+    this.version ??= this.connection.kubeConfig
+      .makeApiClient(VersionApi)
+      .getCode()
+      .then((info) => info.gitVersion)
+      .catch(() => undefined);
+    return this.version;
+  }
+
+  /** Refuses a spec with errors, by the rules of this cluster's Kubernetes version, before anything is written, naming every error. */
+  async refuseInvalidSpec(spec: RevisionSpec, action: string): Promise<void> {
+    const kubernetesVersion = await this.kubernetesVersion();
+    const errors = findSpecProblems(spec, kubernetesVersion ? { kubernetesVersion } : {}).filter((f) => f.severity === 'error');
+    if (errors.length > 0) throw new KubeActionError(`Could not ${action}: the spec ${specErrorSummary(errors.map(findingText))}`, 'invalid');
+  }
+
+  /** Who is creating, for the record: the API server's view of the caller, when it can tell. */
+  private currentUser(): Promise<string | undefined> {
+    this.userName ??= this.connection.kubeConfig
+      .makeApiClient(AuthenticationV1Api)
+      .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } })
+      .then((review) => review.status?.userInfo?.username)
+      .catch(() => this.connection.kubeConfig.getCurrentUser()?.name);
+    return this.userName;
+  }
+
+  /**
+   * Stores an authored spec as the next revision of its service and returns its number. Numbers
+   * are taken by creating the record under that number: the API server refuses a second create of
+   * the same name, so two people creating at once get two numbers and nobody's record is overwritten.
+   */
+  async createRecord(spec: RevisionSpec, namespace: string, action: string): Promise<number> {
+    let next: number;
+    try {
+      next = await this.nextNumber(spec.service, namespace);
+    } catch (error) {
+      throw this.fail(error, action, namespace);
+    }
+    const createdBy = await this.currentUser();
+    for (let attempt = 0; attempt < MaxNumberAttempts; attempt++, next++) {
+      const render: RenderOptions = { namespace, revision: next, createdAt: new Date().toISOString(), ...(createdBy ? { createdBy } : {}) };
+      try {
+        await applyObject(this.apis, renderRevision(spec, render).record);
+        return next;
+      } catch (error) {
+        if (httpStatus(error) === 409) continue;
+        throw this.fail(error, action, namespace);
+      }
+    }
+    throw new KubeActionError(`Could not ${action} in namespace "${namespace}": ${MaxNumberAttempts} revision numbers in a row were taken by concurrent creates. Try again.`, 'conflict');
+  }
+}

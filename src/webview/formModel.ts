@@ -1,0 +1,66 @@
+// The form's state in the webview: what the person typed, which fields they touched, what is
+// running, and its saved copy that survives hiding the panel and reloading the window.
+import { blankFormState, type FormState } from '../core/form/formState';
+import type { FormOrigin } from '../shared/formProtocol';
+import { host, type SavedState } from './host';
+
+export interface FormApp {
+  form: FormState | undefined;
+  origin: FormOrigin;
+  /** Where the host creates (shown in the subtitle and as the namespace placeholder). */
+  sessionNamespace: string | undefined;
+  sessionContext: string | undefined;
+  /** Fields the person has changed: only those show problems until they try to create. */
+  touched: Set<string>;
+  showAll: boolean;
+  busy: { requestId: number; text: string } | undefined;
+  banner: { kind: 'error' | 'info'; text: string } | undefined;
+  nextRequestId: number;
+}
+
+export const app: FormApp = {
+  form: undefined,
+  origin: { kind: 'blank' },
+  sessionNamespace: undefined,
+  sessionContext: undefined,
+  touched: new Set<string>(),
+  showAll: false,
+  busy: undefined,
+  banner: undefined,
+  nextRequestId: 1,
+};
+
+export function restore(): void {
+  const saved = host.getState() as Partial<SavedState> | undefined;
+  if (saved && saved.version === 1 && saved.form && saved.origin) {
+    app.form = { ...blankFormState(), ...saved.form };
+    app.origin = saved.origin;
+    for (const t of saved.touched ?? []) app.touched.add(t);
+    app.showAll = saved.showAll === true;
+    app.sessionNamespace = saved.namespace;
+    app.sessionContext = saved.context;
+  }
+}
+
+export function save(): void {
+  const { form, origin, touched, showAll, sessionNamespace, sessionContext } = app;
+  if (!form) return;
+  host.setState({ version: 1, form, origin, touched: [...touched], showAll, ...(sessionNamespace ? { namespace: sessionNamespace } : {}), ...(sessionContext ? { context: sessionContext } : {}) });
+}
+
+let rerender: () => void = () => undefined;
+
+/** The page's render function, set once by the page (so fields need not import it). */
+export function onChange(render: () => void): void {
+  rerender = render;
+}
+
+/** Applies a person's edit of the field at `path`, keeps it, and draws the form again. */
+export function change(path: string, apply: (f: FormState) => void): void {
+  if (!app.form) return;
+  apply(app.form);
+  app.touched.add(path);
+  app.banner = app.banner?.kind === 'error' ? app.banner : undefined;
+  save();
+  rerender();
+}
