@@ -36,7 +36,7 @@ function pointerToPath(pointer: string, data: unknown): (string | number)[] {
   const path: (string | number)[] = [];
   let current: unknown = data;
   for (const raw of pointer.slice(1).split('/')) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const segment = raw.includes('~') ? raw.replace(/~1/g, '/').replace(/~0/g, '~') : raw;
     if (Array.isArray(current)) {
       const index = Number(segment);
       path.push(index);
@@ -179,15 +179,21 @@ function valueAt(data: unknown, path: SpecPath): unknown {
  */
 function selectErrors(errors: ErrorObject[]): ErrorObject[] {
   const oneOfsAt = new Map<string, ErrorObject[]>();
-  for (const e of errors) if (e.keyword === 'oneOf') oneOfsAt.set(e.instancePath, [...(oneOfsAt.get(e.instancePath) ?? []), e]);
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf') continue;
+    const list = oneOfsAt.get(e.instancePath);
+    if (list) list.push(e);
+    else oneOfsAt.set(e.instancePath, [e]);
+  }
   if (oneOfsAt.size === 0) return errors;
+  const within = (e: ErrorObject, o: ErrorObject): boolean => e.schemaPath.length > o.schemaPath.length && e.schemaPath.charCodeAt(o.schemaPath.length) === 47 && e.schemaPath.startsWith(o.schemaPath);
   const branchesOf = new Map<ErrorObject, Map<string, ErrorObject[]>>();
   const ownTypeError = new Set<ErrorObject>();
   for (const e of errors) {
     if (e.keyword === 'oneOf') continue;
     let owner: ErrorObject | undefined;
     for (let path = e.instancePath; ; path = path.slice(0, path.lastIndexOf('/'))) {
-      owner = oneOfsAt.get(path)?.find((o) => e.schemaPath.startsWith(`${o.schemaPath}/`));
+      owner = oneOfsAt.get(path)?.find((o) => within(e, o));
       if (owner || path === '') break;
     }
     if (!owner) {
@@ -195,22 +201,28 @@ function selectErrors(errors: ErrorObject[]): ErrorObject[] {
       if (e.keyword === 'type') for (const o of oneOfsAt.get(e.instancePath) ?? []) ownTypeError.add(o);
       continue;
     }
-    const branch = e.schemaPath.slice(owner.schemaPath.length + 1).split('/')[0] ?? '';
-    const branches = branchesOf.get(owner) ?? new Map<string, ErrorObject[]>();
-    branches.set(branch, [...(branches.get(branch) ?? []), e]);
-    branchesOf.set(owner, branches);
+    const from = owner.schemaPath.length + 1;
+    const slash = e.schemaPath.indexOf('/', from);
+    const branch = slash === -1 ? e.schemaPath.slice(from) : e.schemaPath.slice(from, slash);
+    let branches = branchesOf.get(owner);
+    if (!branches) branchesOf.set(owner, (branches = new Map()));
+    const list = branches.get(branch);
+    if (list) list.push(e);
+    else branches.set(branch, [e]);
   }
   const dropped = new Set<ErrorObject>();
-  for (const oneOf of [...oneOfsAt.values()].flat()) {
-    if (ownTypeError.has(oneOf)) dropped.add(oneOf);
-    const branches = [...(branchesOf.get(oneOf)?.values() ?? [])];
-    const typed = (list: ErrorObject[]): boolean => list.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath);
-    const fitting = branches.filter((list) => !typed(list));
-    const keep = branches.some(typed) && fitting.length === 1 ? fitting[0] : undefined;
-    for (const list of branches) for (const e of list) if (list !== keep) dropped.add(e);
-    if (keep) dropped.add(oneOf);
+  for (const oneOfs of oneOfsAt.values()) {
+    for (const oneOf of oneOfs) {
+      if (ownTypeError.has(oneOf)) dropped.add(oneOf);
+      const branches = [...(branchesOf.get(oneOf)?.values() ?? [])];
+      const typed = (list: ErrorObject[]): boolean => list.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath);
+      const fitting = branches.filter((list) => !typed(list));
+      const keep = branches.some(typed) && fitting.length === 1 ? fitting[0] : undefined;
+      for (const list of branches) for (const e of list) if (list !== keep) dropped.add(e);
+      if (keep) dropped.add(oneOf);
+    }
   }
-  return errors.filter((e) => !dropped.has(e));
+  return dropped.size === 0 ? errors : errors.filter((e) => !dropped.has(e));
 }
 
 /** `- HF_HOME=/data/hf`: an env item written as text, the way a shell or Docker writes it. */
@@ -239,25 +251,29 @@ export function schemaFindings(data: unknown): SpecFinding[] {
   const findings: SpecFinding[] = [];
   const seen = new Set<string>();
   for (const error of kept) {
-    const errorPath = pointerToPath(error.instancePath, data);
-    const key = `${error.keyword}|${error.instancePath}|${JSON.stringify(error.params)}`;
+    const params = error.params as Record<string, unknown>;
+    const extra = error.keyword === 'additionalProperties' ? String(params['additionalProperty']) : undefined;
+    const detail = extra ?? (error.keyword === 'required' ? String(params['missingProperty']) : JSON.stringify(params));
+    const key = `${error.keyword}|${error.instancePath}|${detail}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    const errorPath = pointerToPath(error.instancePath, data);
     const special = error.keyword === 'type' ? envTextFinding(errorPath, valueAt(data, errorPath)) : undefined;
     if (special) {
       findings.push(special);
       continue;
     }
-    const extra = error.keyword === 'additionalProperties' ? String((error.params as Record<string, unknown>)['additionalProperty']) : undefined;
-    const target: 'key' | 'value' = ['required', 'additionalProperties', 'oneOf'].includes(error.keyword) ? 'key' : 'value';
+    const target: 'key' | 'value' = error.keyword === 'required' || error.keyword === 'additionalProperties' || error.keyword === 'oneOf' ? 'key' : 'value';
     let message: string | undefined;
-    const finding = { severity: 'error', code: `schema-${error.keyword}`, path: extra === undefined ? errorPath : [...errorPath, extra], target } as unknown as SpecFinding;
-    Object.defineProperty(finding, 'message', {
-      get: () => (message ??= messageFor(error, errorPath, data).message),
-      enumerable: true,
-      configurable: true,
+    findings.push({
+      severity: 'error',
+      code: `schema-${error.keyword}`,
+      path: extra === undefined ? errorPath : [...errorPath, extra],
+      target,
+      get message(): string {
+        return (message ??= messageFor(error, errorPath, data).message);
+      },
     });
-    findings.push(finding);
   }
   return findings;
 }
