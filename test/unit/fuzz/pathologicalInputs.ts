@@ -16,6 +16,16 @@ const KB = 1024;
 /** The memory a validation may take (design.md), above what the process held before. */
 export const MemoryBudgetMb = 100;
 
+/**
+ * The main thread's CPU time in milliseconds: what a validation costs, without the wait for a
+ * core that a loaded machine adds to the wall time (Node 24 has threadCpuUsage; older Nodes count
+ * the whole process).
+ */
+export function threadCpuMs(): number {
+  const usage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.() ?? process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
 /** The time a validation may take (design.md): 100 ms per 100 KB, and at least 20 ms. */
 export function timeBudgetMs(bytes: number): number {
   return Math.max(20, (bytes / (100 * KB)) * 100);
