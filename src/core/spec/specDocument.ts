@@ -19,7 +19,8 @@ import { isEmptyDocument, keyText, measureShape, plainValue } from './yamlTree';
 import { escapeControl } from '../escapeText';
 import { quoted } from './messageText';
 import { type CheckOptions, type SpecFinding, type SpecPath, type Severity } from './semanticChecks';
-import { findSpecProblems } from './validateSpec';
+import { findingMessage, type DeferredFinding } from './specFinding';
+import { findSpecProblemsDeferred } from './validateSpec';
 
 export { SpecLimits } from './specLimits';
 export { offsetsToRange, type ParsedSpec, type Position, type Range, type SpecDiagnostic } from './specDiagnostic';
@@ -249,7 +250,7 @@ export function diagnoseParsedSpec(parsed: ParsedSpec, options: CheckOptions = {
   // Every finding is placed by its offsets (cheap), and only those shown get a range and their message written.
   const lineStarts = parsed.lineCounter.lineStarts;
   const placed: Placed[] = parsed.syntax.map((d) => ({ diagnostic: d, at: (lineStarts[d.range.start.line] ?? 0) + d.range.start.character }));
-  for (const finding of findSpecProblems(parsed.value, options)) {
+  for (const finding of findSpecProblemsDeferred(parsed.value, options)) {
     const [at, end] = locate(parsed, finding.path, finding.target);
     placed.push({ finding, at, end });
   }
@@ -258,14 +259,14 @@ export function diagnoseParsedSpec(parsed: ParsedSpec, options: CheckOptions = {
 }
 
 /** A diagnostic, or a finding with the offsets it is about, ordered by where it starts. */
-type Placed = { diagnostic: SpecDiagnostic; at: number } | { finding: SpecFinding; at: number; end: number };
+type Placed = { diagnostic: SpecDiagnostic; at: number } | { finding: SpecFinding | DeferredFinding; at: number; end: number };
 
 const severityOf = (p: Placed): Severity => ('diagnostic' in p ? p.diagnostic.severity : p.finding.severity);
 
 function materialise(p: Placed, toRange: (start: number, end: number) => Range): SpecDiagnostic {
   if ('diagnostic' in p) return p.diagnostic;
   const { finding } = p;
-  const diagnostic: SpecDiagnostic = { severity: finding.severity, message: escapeControl(finding.message), code: finding.code, path: finding.path, range: toRange(p.at, p.end) };
+  const diagnostic: SpecDiagnostic = { severity: finding.severity, message: escapeControl(findingMessage(finding)), code: finding.code, path: finding.path, range: toRange(p.at, p.end) };
   if (finding.fixes) diagnostic.fixes = finding.fixes;
   return diagnostic;
 }
