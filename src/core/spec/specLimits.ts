@@ -7,7 +7,7 @@ export const SpecLimits = {
   /**
    * Lexical tokens (keys, values, indicators, spaces, line breaks) read at all: the parser's time
    * and memory grow with them, about a microsecond and a kilobyte each. A 500-line spec has about
-   * 3,500; 2,000 volumes of five lines each about 80,000.
+   * 4,000; 2,000 volumes of five lines each about 80,000.
    */
   maxTokens: 90_000,
   /**
@@ -16,8 +16,11 @@ export const SpecLimits = {
    * thousands of tiny values (`[a, a, a`, `k1: 1`) or walls of broken lines have 0.5 to 1.3.
    */
   tokensPerByte: 0.5,
-  /** Tokens read whatever the density: about 10 ms of parsing, twice a 500-line spec. */
-  denseTokens: 8_000,
+  /**
+   * Tokens read whatever the density: at most about 10 ms of parsing (a wall of syntax errors costs
+   * twice as much per token as a clean spec), and more than a 500-line spec has (about 4,000).
+   */
+  denseTokens: 5_000,
   /** Values aliases add once expanded: stops "billion laughs" documents, allows any real reuse. */
   maxAliasValues: 100_000,
   /**

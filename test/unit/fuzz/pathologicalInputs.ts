@@ -63,7 +63,7 @@ export function pathologicalInputs(): PathologicalInput[] {
   add('300,000 nested - - -', `a:\n  ${'- '.repeat(300_000)}x\n`);
   // Long lists, flow and block.
   add('flow list of 9,900 items', `${head}command: [${'a, '.repeat(9_900)}a]\n`);
-  add('flow list of 1,950 items (just under the token floor)', `${head}command: [${'a, '.repeat(1_950)}a]\n`);
+  add('flow list of 1,200 items (just under the token floor)', `${head}command: [${'a, '.repeat(1_200)}a]\n`);
   add('flow list of 150,000 items (over the token limit)', `${head}command: [${fill('a, ', 450 * KB)}a]\n`);
   add('flow list of 3,300 env mappings', `${head}env: [${'{name: A, value: x}, '.repeat(3_300)}{name: B, value: y}]\n`);
   add('4,900 block env items with bad names', `${head}env:\n${Array.from({ length: 4_900 }, (_, i) => `  - name: "A=${i}"\n    value: x\n`).join('')}`);
@@ -96,7 +96,7 @@ export function pathologicalInputs(): PathologicalInput[] {
   add('1 MB of colons', fill(':', 1000 * KB));
   add('1 MB of - - -', fill('- - - ', 1000 * KB));
   add('9,900 unclosed quotes', 'a: "x\n'.repeat(9_900));
-  add('1,300 unclosed quotes (just under the token floor)', 'a: "x\n'.repeat(1_300));
+  add('800 unclosed quotes (just under the token floor)', 'a: "x\n'.repeat(800));
   add('tabs as indentation', `${head}resources:\n${'\t\tcpu: 1\n'.repeat(9_900)}`);
   add('1 MB of [}]{', fill('[}]{,:?-|>&*!%@`', 1000 * KB));
   add('1,600 documents', `---\n${head}`.repeat(1_600));
