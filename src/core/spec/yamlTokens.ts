@@ -2,7 +2,8 @@
  * A YAML text as yaml's lexical tokens, read before anything is parsed and stopped as soon as the
  * text passes a limit: the parser's time and memory grow with the number of tokens (about a
  * microsecond and a kilobyte each) and its composer recurses once per level of nesting. The
- * parser is then fed these same tokens, so the text is read once.
+ * parser and composer are then fed these same tokens (composeDocuments), so the text is lexed
+ * once.
  */
 import { Composer, CST, Lexer, Parser, type Document, type LineCounter } from 'yaml';
 import { SpecLimits } from './specLimits';
@@ -85,8 +86,10 @@ export function withoutStackTraces<T>(work: () => T): T {
 
 /**
  * The documents of a text from its tokens, as yaml's parseAllDocuments would make them from the
- * text. logLevel 'error': odd input (e.g. a list used as a key) is reported as a diagnostic, not
- * as a process warning.
+ * text, except that after `maxSyntaxErrors` errors outside any document (what is left of a file
+ * once its structure broke) the rest is not parsed: `unreadFrom` is where it stops. logLevel
+ * 'error': odd input (e.g. a list used as a key) is reported as a diagnostic, not as a process
+ * warning.
  */
 export function composeDocuments(tokens: string[], lineCounter: LineCounter): { documents: Document.Parsed[]; unreadFrom?: number } {
   const parser = new Parser(lineCounter.addNewLine);
