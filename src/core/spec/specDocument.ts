@@ -47,7 +47,7 @@ function readTokens(text: string): { tokens: string[] } | { code: string; messag
     const than =
       limit === SpecLimits.maxTokens
         ? `than the ${limit.toLocaleString('en')} this tool reads in any file (2,000 volumes take about 80,000)`
-        : `than the ${limit.toLocaleString('en')} this tool reads in ${size} (${SpecLimits.tokensPerByte} a byte; specs written by hand or by a tool have about half as many)`;
+        : `than the ${limit.toLocaleString('en')} this tool reads in ${size} (${SpecLimits.tokensPerByte} per byte; specs written by hand or by a tool have about half as many)`;
     return { code: 'too-many-values', message: `the YAML has more values, keys and syntax marks ${than}: remove what is not part of the spec.` };
   }
   return read;

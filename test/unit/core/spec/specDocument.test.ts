@@ -246,7 +246,7 @@ ports:
       const text = `${good}command: [${'a, '.repeat(9_900)}a]\n`;
       const diagnostics = diagnoseSpecText(text);
       assert.deepEqual(diagnostics.map((d) => d.code), ['too-many-values']);
-      assert.match(diagnostics[0]?.message ?? '', new RegExp(`than the ${tokenLimit(text.length).toLocaleString('en')} this tool reads in 29 KB \\(${SpecLimits.tokensPerByte} a byte`));
+      assert.match(diagnostics[0]?.message ?? '', new RegExp(`than the ${tokenLimit(text.length).toLocaleString('en')} this tool reads in 29 KB \\(${SpecLimits.tokensPerByte} per byte`));
       assert.deepEqual(diagnostics[0]?.range.start, { line: 0, character: 0 });
       // Below the floor, density does not matter: a small file of tiny values is read.
       assert.deepEqual(diagnoseSpecText(`${good}command: [${'a, '.repeat(1_000)}a]\n`), []);
