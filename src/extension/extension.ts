@@ -6,6 +6,7 @@ import { UserInputSeam } from './common/userInput';
 import { RevisionForms } from './form/revisionForms';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
 import { registerRevisionsView } from './tree/registerRevisionsView';
+import type { AgeClock } from './tree/ageClock';
 import type { RevisionsTreeModel } from './tree/revisionsTreeModel';
 import type { RevisionsTreeProvider } from './tree/revisionsTreeProvider';
 
@@ -17,6 +18,8 @@ import type { RevisionsTreeProvider } from './tree/revisionsTreeProvider';
 export interface ExtensionTestApi {
   revisionsTree: RevisionsTreeProvider;
   revisionsModel: RevisionsTreeModel;
+  /** Whether the rows' ages are being kept current (only while the view is visible). */
+  ageClock: Pick<AgeClock, 'running'>;
   userInput: Pick<UserInputSeam, 'runWithAnswers'>;
 }
 
@@ -33,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const forms = new RevisionForms(context, session, logger);
   const tree = registerRevisionsView(context, session, logger);
   registerCommands({ context, session, logger, ui, tree, forms, parses });
-  return { revisionsTree: tree.provider, revisionsModel: tree.model, userInput: ui };
+  return { revisionsTree: tree.provider, revisionsModel: tree.model, ageClock: tree.ageClock, userInput: ui };
 }
 
 export function deactivate(): void {

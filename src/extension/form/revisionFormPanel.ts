@@ -6,6 +6,7 @@ import type { RevealTarget } from '../tree/revealRevision';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
 import { CommandIds, LanguageId } from '../ids';
+import { revisionName } from '../tree/revisionPresentation';
 
 /** 128 random bits; Web Crypto is loaded on first use, keeping node:crypto out of activation. */
 function nonce(): string {
@@ -40,8 +41,8 @@ export class RevisionFormPanel {
   }
 
   private title(): string {
-    if (this.origin.kind === 'reproduce') return `Reproduce ${this.origin.service ?? ''} r${this.origin.revision ?? ''}`;
-    if (this.origin.kind === 'service') return `New revision: ${this.origin.service ?? ''}`;
+    if (this.origin.kind === 'reproduce') return `Reproduce ${revisionName({ service: this.origin.service ?? '', revision: this.origin.revision ?? 0 })}`;
+    if (this.origin.kind === 'service') return `New revision of ${this.origin.service ?? ''}`;
     return 'New revision';
   }
 

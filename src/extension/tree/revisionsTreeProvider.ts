@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { KubeErrorKind } from '../../core/kube/kubeErrors';
 import type { ServiceModel } from '../../core/kube/revisionState';
 import { CommandIds } from '../ids';
-import { revisionContextValue, revisionDetails, revisionLabel, serviceContextValue, serviceDescription, stateText } from './revisionPresentation';
+import { agesShown, msUntilAgesChange, revisionContextValue, revisionDetails, revisionLabel, serviceContextValue, serviceDescription, stateText } from './revisionPresentation';
 import type { RevisionsTreeModel } from './revisionsTreeModel';
 import { ContextNode, DetailNode, LoadMoreNode, MessageNode, RevisionNode, ServiceNode, type TreeNode } from './treeNodes';
 
@@ -75,12 +75,34 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
           // heartbeat): redrawing anyway would flicker and close an open context menu.
           if (node && service && appearance(service) !== appearance(node.model)) {
             node.model = service;
+            node.ages = agesShown(service);
             this.changed.fire(node);
           } else if (node && service) node.model = service;
         }
       }),
       model.onDidChangeWatchProblem(() => this.changed.fire(undefined)),
     ];
+  }
+
+  /**
+   * Redraws the services whose rows would now show another age (and only those), and says how
+   * long until the next one would: the age clock's tick. Only services drawn so far are looked at.
+   */
+  tickAges(now = Date.now()): number | undefined {
+    let soonest: number | undefined;
+    for (const service of this.model.services.slice(0, this.shown)) {
+      const node = this.nodes.get(service.name);
+      if (node && node.ages !== '') {
+        const ages = agesShown(node.model, now);
+        if (ages !== node.ages) {
+          node.ages = ages;
+          this.changed.fire(node);
+        }
+      }
+      const wait = msUntilAgesChange(service, now);
+      if (wait !== undefined && (soonest === undefined || wait < soonest)) soonest = wait;
+    }
+    return soonest;
   }
 
   loadMore(): void {
@@ -135,18 +157,17 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     switch (state.kind) {
       case 'idle':
       case 'loading':
-        return [new MessageNode('loading', 'Loading services…', new vscode.ThemeIcon('loading~spin'))];
+        return [...head, new MessageNode('loading', 'Loading services…', new vscode.ThemeIcon('loading~spin'))];
       case 'noKubeconfig':
         // The welcome content says what to do; an empty tree lets it show.
         return [];
       case 'noServices': {
+        // One message naming the namespace; switching is on the context row above it (click, or its inline actions).
         const namespace = where ? `namespace "${where.namespace}"` : 'this namespace';
         return [
           ...head,
-          new MessageNode('noServices', `No services in ${namespace} yet`, new vscode.ThemeIcon('info'), `Create the first revision of a service in ${namespace}, or look in another namespace or context.`),
-          new MessageNode('create', 'Create revision…', new vscode.ThemeIcon('add'), `Open the revision form for a new service in ${namespace}`, { command: CommandIds.openForm, title: 'Create Revision' }),
-          switchNamespaceNode(),
-          switchContextNode(),
+          new MessageNode('noServices', `No services in ${namespace} yet`, new vscode.ThemeIcon('info'), `Create the first revision of a service in ${namespace}, or switch to another namespace or context with the row above.`),
+          new MessageNode('create', 'New revision…', new vscode.ThemeIcon('add'), `Open the revision form for a new service in ${namespace}`, { command: CommandIds.openForm, title: 'New Revision…' }),
         ];
       }
       case 'error': {

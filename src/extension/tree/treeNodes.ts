@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
 import { CommandIds } from '../ids';
-import { revisionContextValue, revisionDescription, revisionDetails, revisionLabel, serviceContextValue, serviceDescription, stateText, type DetailLine } from './revisionPresentation';
+import { agesShown, revisionContextValue, revisionDescription, revisionDetails, revisionLabel, revisionTooltipLines, serviceContextValue, serviceDescription, type DetailLine } from './revisionPresentation';
 
 /** Every node of the Revisions view: it makes its own TreeItem and, lazily, its children. */
 export abstract class TreeNode {
@@ -56,6 +56,9 @@ export class MessageNode extends TreeNode {
 }
 
 export class ServiceNode extends TreeNode {
+  /** The ages its revisions' rows show since they were last drawn: the age clock redraws it when they would read differently. */
+  ages = '';
+
   constructor(public model: ServiceModel) {
     super();
   }
@@ -75,6 +78,7 @@ export class ServiceNode extends TreeNode {
   }
 
   override getChildren(): TreeNode[] {
+    this.ages = agesShown(this.model);
     return this.model.revisions.map((r) => new RevisionNode(r));
   }
 }
@@ -98,18 +102,9 @@ function tooltip(revision: RevisionModel): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${revision.service} #${revision.revision}** — `);
   md.appendText(revision.message);
-  md.appendMarkdown('\n\n');
-  md.appendText(`State: ${stateText(revision)}`);
-  if (revision.state.kind === 'failed') md.appendText(`\n${revision.state.message}`);
-  md.appendMarkdown('\n\n');
-  md.appendText(`Image: ${revision.image}`);
-  for (const line of revisionDetails(revision).filter((l) => l.key !== 'failure')) {
+  for (const line of revisionTooltipLines(revision)) {
     md.appendMarkdown('\n\n');
-    md.appendText(`${line.label}: ${line.description}`);
-  }
-  if (revision.createdAt) {
-    md.appendMarkdown('\n\n');
-    md.appendText(`Created ${revision.createdAt}${revision.createdBy ? ` by ${revision.createdBy}` : ''}`);
+    md.appendText(line);
   }
   return md;
 }

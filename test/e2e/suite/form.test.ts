@@ -214,7 +214,7 @@ describe('The revision form for reproducing', function () {
     await driver.waitFor(() => !vscode.window.tabGroups.activeTabGroup.activeTab?.label.startsWith('Reproduce'), { message: 'the form hidden' });
     const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview);
     assert.ok(tab, 'the form tab is still open');
-    await driver.click(`.tabs-container .tab:has-text("Reproduce ${service}")`);
+    await driver.click(`.tabs-container .tab:has-text("Reproduce #1 of ${service}")`);
     // Without retainContextWhenHidden the webview was destroyed while hidden: what it shows now
     // comes from its saved state, which the YAML below proves holds the typed values.
     await driver.frameWaitForSelector('vscode-textfield#f-resources-memory');
