@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
+import { ClusterChecks } from './common/clusterChecks';
 import { ClusterSession } from './common/clusterSession';
 import { Logger } from './common/logger';
 import { UserInputSeam } from './common/userInput';
@@ -32,10 +33,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const session = new ClusterSession(context.workspaceState, logger);
   const ui = new UserInputSeam();
   context.subscriptions.push(logger, session);
-  const parses = registerLanguageFeatures(context, session, logger);
-  const forms = new RevisionForms(context, session, logger);
+  const checks = new ClusterChecks(session, logger);
+  const parses = registerLanguageFeatures(context, session, checks, logger);
+  const forms = new RevisionForms(context, { session, logger, ui, checks });
   const tree = registerRevisionsView(context, session, logger);
-  registerCommands({ context, session, logger, ui, tree, forms, parses });
+  registerCommands({ context, session, logger, ui, tree, forms, parses, checks });
   return { revisionsTree: tree.provider, revisionsModel: tree.model, ageClock: tree.ageClock, userInput: ui };
 }
 

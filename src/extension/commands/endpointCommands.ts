@@ -130,7 +130,9 @@ async function openEndpoint(deps: CommandDeps, forwards: EndpointForwards, arg?:
   }
   // Where the editor runs elsewhere (a browser, a remote), the local port is reached through VS Code's own mapping.
   const external = await vscode.env.asExternalUri(vscode.Uri.parse(`${forward.local.url}/`));
-  await vscode.env.openExternal(external);
+  // Not awaited: VS Code may ask before opening a link, and the forward is ready either way.
+  void vscode.env.openExternal(external);
+  void vscode.window.setStatusBarMessage(`${revisionName(r)} answers on ${forward.local.url} (forwarded through the API server)`, 5000);
   return forward.local.url;
 }
 

@@ -15,15 +15,13 @@ import { deleteConsequences, revisionName, stateText } from '../tree/revisionPre
 import { storedSpecUri } from '../tree/storedSpecProvider';
 import { DetailNode, RevisionNode } from '../tree/treeNodes';
 import type { CommandDeps } from './commandDeps';
+import { VerdictWaitMs } from './createFlow';
 
 /**
  * A command's target: a tree node (context menu), `{ service, revision }` (scripts, other
  * commands, a notification's button), or nothing (palette: a quick pick asks).
  */
 export type RevisionArg = RevisionNode | DetailNode | { service: string; revision: number; namespace?: string } | undefined;
-
-/** How long Start waits for the first verdict on the pods before it reports. */
-export const VerdictWaitMs = 8_000;
 
 export function ref(r: RevisionModel): { service: string; revision: number; namespace: string } {
   return { service: r.service, revision: r.revision, namespace: r.namespace };

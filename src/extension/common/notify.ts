@@ -9,6 +9,8 @@ export interface NotifyOptions {
   actions?: string[];
   /** Offer Show Log (the log holds the full text and what led to it). Default: for warnings and errors. */
   showLog?: boolean;
+  /** What Show Details shows, when it is more than `text` itself. */
+  details?: string;
 }
 
 const ShowDetails = 'Show Details';
@@ -28,11 +30,12 @@ function show(severity: NotifySeverity, text: string, options: vscode.MessageOpt
 export async function notify(logger: Logger, severity: NotifySeverity, text: string, options: NotifyOptions = {}): Promise<string | undefined> {
   const summary = notificationSummary(text);
   const items = [...(options.actions ?? [])];
-  if (hasMoreDetail(text)) items.push(ShowDetails);
+  const details = options.details ?? text;
+  if (options.details !== undefined || hasMoreDetail(text)) items.push(ShowDetails);
   if (options.showLog ?? severity !== 'info') items.push(ShowLog);
   const choice = await show(severity, summary, {}, items);
   // The whole text in a dialog: modal, so it can be long and read through.
-  if (choice === ShowDetails) await show(severity, summary, { modal: true, detail: text }, []);
+  if (choice === ShowDetails) await show(severity, summary, { modal: true, detail: details }, []);
   if (choice === ShowLog) logger.show();
   return choice !== undefined && options.actions?.includes(choice) ? choice : undefined;
 }
