@@ -21,7 +21,7 @@ export interface ExtensionTestApi {
   revisionsModel: RevisionsTreeModel;
   /** Whether the rows' ages are being kept current (only while the view is visible). */
   ageClock: Pick<AgeClock, 'running'>;
-  userInput: Pick<UserInputSeam, 'runWithAnswers'>;
+  userInput: Pick<UserInputSeam, 'runWithAnswers' | 'prompts'>;
 }
 
 /**

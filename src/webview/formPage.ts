@@ -82,7 +82,7 @@ function template(f: FormState, placed: Map<string, SpecFinding[]>, shownPaths: 
     <header>
       <h1 id="form-title">${title()}</h1>
       <p class="subtitle">${subtitle()}</p>
-      <vscode-checkbox id="detailed-help" label="Show detailed help" .checked=${app.detailedHelp} @change=${toggleHelp}>Show detailed help</vscode-checkbox>
+      <vscode-checkbox id="detailed-help" label="Show detailed help" .checked=${app.detailedHelp} @change=${toggleHelp}></vscode-checkbox>
     </header>
     <form @submit=${(e: Event) => e.preventDefault()} aria-labelledby="form-title">
       ${metadataSection(f)} ${deploymentSection(f)} ${advancedSection(f)} ${storageSection(f)} ${healthSection(f)}

@@ -80,6 +80,8 @@ export type ScriptedAnswer = string | RegExp;
 /** Answers prompts from a queue; any prompt it cannot answer is recorded and fails the test. */
 class ScriptedUserInput implements UserInput {
   readonly problems: string[] = [];
+  /** Every prompt as a person would have seen it, in order: what a test asserts was asked. */
+  readonly asked: string[] = [];
 
   constructor(private readonly answers: ScriptedAnswer[]) {}
 
@@ -104,12 +106,14 @@ class ScriptedUserInput implements UserInput {
 
   async pick<T extends vscode.QuickPickItem>(items: readonly T[], options: PickOptions<T>): Promise<T> {
     const prompt = options.title ?? options.placeHolder ?? 'quick pick';
+    this.asked.push(`pick "${prompt}": ${items.map((i) => i.label).join(' | ')}${options.active ? ` (active: ${options.active.label})` : ''}`);
     const answer = this.next(prompt);
     return items.find((item) => ScriptedUserInput.matches(answer, item.label)) ?? this.fail(`"${prompt}" offers no item ${String(answer)}; it offers ${items.map((i) => `"${i.label}"`).join(', ')}`);
   }
 
   async ask(options: vscode.InputBoxOptions): Promise<string> {
     const prompt = options.prompt ?? options.title ?? 'input box';
+    this.asked.push(`ask "${prompt}"`);
     const answer = this.next(prompt);
     if (typeof answer !== 'string') return this.fail(`"${prompt}" needs a text answer, not ${String(answer)}`);
     const refusal = await options.validateInput?.(answer);
@@ -117,7 +121,8 @@ class ScriptedUserInput implements UserInput {
     return answer;
   }
 
-  async confirm(message: string, _detail: string, button: string): Promise<string> {
+  async confirm(message: string, detail: string, button: string): Promise<string> {
+    this.asked.push(`confirm "${message}" ${detail} [${button}]`);
     const answer = this.next(message);
     if (!ScriptedUserInput.matches(answer, button)) throw new UserCancelled();
     return button;
@@ -134,6 +139,12 @@ class ScriptedUserInput implements UserInput {
 export class UserInputSeam implements UserInput {
   private readonly person = new VsCodeUserInput();
   private scripted: ScriptedUserInput | undefined;
+  private lastAsked: readonly string[] = [];
+
+  /** What the last runWithAnswers was asked, in order (`confirm "Stop #2 of iris? …" <detail> [Stop]`). */
+  get prompts(): readonly string[] {
+    return this.lastAsked;
+  }
 
   private get current(): UserInput {
     return this.scripted ?? this.person;
@@ -169,6 +180,7 @@ export class UserInputSeam implements UserInput {
       if (scripted.unused.length > 0) throw new Error(`Scripted user input: ${scripted.unused.length} answer(s) left unused: ${scripted.unused.map(String).join(', ')}`);
       return result;
     } finally {
+      this.lastAsked = scripted.asked;
       this.scripted = undefined;
     }
   }

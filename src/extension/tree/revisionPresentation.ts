@@ -17,8 +17,12 @@ export function revisionName(r: { service: string; revision: number }): string {
   return `#${r.revision} of ${r.service}`;
 }
 
+/**
+ * `#2 running 2/2`: the number and the state, first on the row, so a narrow view still shows what
+ * each revision is doing; its message follows in the description (and whole in the tooltip).
+ */
 export function revisionLabel(revision: RevisionModel): string {
-  return `#${revision.revision} ${revision.message}`.trim();
+  return `#${revision.revision} ${stateText(revision)}`;
 }
 
 /**
@@ -38,9 +42,9 @@ export function shortImage(image: string): string {
 /** Ages in the tree tick once a minute at most (AgeOptions.coarse): a redraw closes an open context menu. */
 const TreeAges = { coarse: true } as const;
 
-/** `running 2/2 · iris-bentoml:1.1.0 · 5m`: the state first, so a narrow view still shows it. */
+/** `Retrained on the full dataset · iris-bentoml:1.1.0 · 5m`: what it is for, a short image, its age. */
 export function revisionDescription(revision: RevisionModel, now = Date.now()): string {
-  return [stateText(revision), shortImage(revision.image), formatAge(revision.createdAt, now, TreeAges)].filter((p) => p !== '').join(' · ');
+  return [revision.message, shortImage(revision.image), formatAge(revision.createdAt, now, TreeAges)].filter((p) => p !== '').join(' · ');
 }
 
 /** The ages a service's rows show, to tell when a tick must redraw it. */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { KubeErrorKind } from '../../core/kube/kubeErrors';
 import type { ServiceModel } from '../../core/kube/revisionState';
 import { CommandIds } from '../ids';
-import { agesShown, msUntilAgesChange, revisionContextValue, revisionDetails, revisionLabel, serviceContextValue, serviceDescription, stateText } from './revisionPresentation';
+import { agesShown, msUntilAgesChange, revisionContextValue, revisionDetails, revisionLabel, serviceContextValue, serviceDescription } from './revisionPresentation';
 import type { RevisionsTreeModel } from './revisionsTreeModel';
 import { ContextNode, DetailNode, LoadMoreNode, MessageNode, RevisionNode, ServiceNode, type TreeNode } from './treeNodes';
 
@@ -12,7 +12,7 @@ function appearance(service: ServiceModel): string {
     serviceDescription(service),
     serviceContextValue(service),
     service.endpoint,
-    service.revisions.map((r) => [revisionLabel(r), stateText(r), r.image, revisionContextValue(r), revisionDetails(r)]),
+    service.revisions.map((r) => [revisionLabel(r), r.message, r.image, revisionContextValue(r), revisionDetails(r)]),
   ]);
 }
 
@@ -58,6 +58,8 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly nodes = new Map<string, ServiceNode>();
+  /** The ages each service's rows showed when last drawn (by a change or a tick), so a tick redraws only what now reads differently. */
+  private readonly agesDrawn = new Map<string, string>();
   private shown = ServicePageSize;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -65,6 +67,7 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.subscriptions = [
       model.onDidChangeState(() => {
         this.nodes.clear();
+        this.agesDrawn.clear();
         this.changed.fire(undefined);
       }),
       model.onDidChangeServices((names) => {
@@ -75,7 +78,7 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
           // heartbeat): redrawing anyway would flicker and close an open context menu.
           if (node && service && appearance(service) !== appearance(node.model)) {
             node.model = service;
-            node.ages = agesShown(service);
+            this.agesDrawn.set(name, agesShown(service));
             this.changed.fire(node);
           } else if (node && service) node.model = service;
         }
@@ -92,12 +95,11 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     let soonest: number | undefined;
     for (const service of this.model.services.slice(0, this.shown)) {
       const node = this.nodes.get(service.name);
-      if (node && node.ages !== '') {
+      if (node) {
         const ages = agesShown(node.model, now);
-        if (ages !== node.ages) {
-          node.ages = ages;
-          this.changed.fire(node);
-        }
+        const drawn = this.agesDrawn.get(service.name);
+        if (drawn !== undefined && ages !== drawn) this.changed.fire(node);
+        this.agesDrawn.set(service.name, ages);
       }
       const wait = msUntilAgesChange(service, now);
       if (wait !== undefined && (soonest === undefined || wait < soonest)) soonest = wait;
@@ -144,6 +146,7 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     else {
       node = new ServiceNode(service);
       this.nodes.set(name, node);
+      this.agesDrawn.set(name, agesShown(service));
     }
     return node;
   }

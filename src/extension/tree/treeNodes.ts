@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
 import { CommandIds } from '../ids';
-import { agesShown, revisionContextValue, revisionDescription, revisionDetails, revisionLabel, revisionTooltipLines, serviceContextValue, serviceDescription, type DetailLine } from './revisionPresentation';
+import { revisionContextValue, revisionDescription, revisionDetails, revisionLabel, revisionTooltipLines, serviceContextValue, serviceDescription, type DetailLine } from './revisionPresentation';
 
 /** Every node of the Revisions view: it makes its own TreeItem and, lazily, its children. */
 export abstract class TreeNode {
@@ -56,9 +56,6 @@ export class MessageNode extends TreeNode {
 }
 
 export class ServiceNode extends TreeNode {
-  /** The ages its revisions' rows show since they were last drawn: the age clock redraws it when they would read differently. */
-  ages = '';
-
   constructor(public model: ServiceModel) {
     super();
   }
@@ -78,7 +75,6 @@ export class ServiceNode extends TreeNode {
   }
 
   override getChildren(): TreeNode[] {
-    this.ages = agesShown(this.model);
     return this.model.revisions.map((r) => new RevisionNode(r));
   }
 }
@@ -100,7 +96,7 @@ function stateIcon(revision: RevisionModel): vscode.ThemeIcon {
 
 function tooltip(revision: RevisionModel): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${revision.service} #${revision.revision}** — `);
+  md.appendMarkdown(`**${revision.service} #${revision.revision}**: `);
   md.appendText(revision.message);
   for (const line of revisionTooltipLines(revision)) {
     md.appendMarkdown('\n\n');

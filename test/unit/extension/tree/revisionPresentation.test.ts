@@ -21,12 +21,12 @@ function offered(contextValue: string, inline = false): string[] {
 }
 
 describe('how a revision reads in the tree', () => {
-  it('labels with number and message, describes state · short image · age', () => {
+  it('labels with the number and the state first, describes message · short image · age', () => {
     const r = revision({ state: { kind: 'running', ready: 2, desired: 2 } });
-    assert.equal(revisionLabel(r), '#3 Retrained');
-    assert.equal(revisionDescription(r, now), 'running 2/2 · iris:1.1.0 · 5m');
-    assert.equal(revisionDescription(revision({ state: { kind: 'failed', reason: 'ImagePullBackOff', message: 'back-off', ready: 0, desired: 1 } }), now), 'failed: ImagePullBackOff · iris:1.1.0 · 5m');
-    assert.equal(revisionDescription(revision({ createdAt: '2026-01-02T11:59:40Z' }), now), 'stopped · iris:1.1.0 · <1m');
+    assert.equal(revisionLabel(r), '#3 running 2/2');
+    assert.equal(revisionDescription(r, now), 'Retrained · iris:1.1.0 · 5m');
+    assert.equal(revisionLabel(revision({ state: { kind: 'failed', reason: 'ImagePullBackOff', message: 'back-off', ready: 0, desired: 1 } })), '#3 failed: ImagePullBackOff');
+    assert.equal(revisionDescription(revision({ createdAt: '2026-01-02T11:59:40Z' }), now), 'Retrained · iris:1.1.0 · <1m');
     assert.equal(revisionName(r), '#3 of iris');
   });
 
