@@ -200,11 +200,18 @@ async function locate(selector, inFrames, timeoutMs) {
 }
 
 const actions = {
-  /** The whole page, or with `selector` only that element (in a webview too, with `inFrames`). */
-  async screenshot({ name, selector, inFrames, timeoutMs }) {
+  /**
+   * The whole page, or with `selector` only that element (in a webview too, with `inFrames`), its
+   * top `maxHeight` pixels when given (a view's rows without the empty space below them).
+   */
+  async screenshot({ name, selector, inFrames, timeoutMs, maxHeight }) {
     if (!/^[\w.-]+$/.test(name)) throw new Error(`screenshot name must be a plain file name, got "${name}"`);
     const path = join(screenshotsDir, name.endsWith('.png') ? name : `${name}.png`);
-    if (selector) await (await locate(selector, inFrames, timeoutMs)).screenshot({ path, timeout: timeoutMs });
+    if (selector && maxHeight && !inFrames) {
+      const box = await page.locator(selector).first().boundingBox({ timeout: timeoutMs });
+      if (!box) throw new Error(`${selector} is not visible`);
+      await page.screenshot({ path, clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, maxHeight) } });
+    } else if (selector) await (await locate(selector, inFrames, timeoutMs)).screenshot({ path, timeout: timeoutMs });
     else await page.screenshot({ path });
     log(`screenshot ${path}`);
     return path;

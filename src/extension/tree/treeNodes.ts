@@ -20,9 +20,10 @@ export class ContextNode extends TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(`${this.context}`, vscode.TreeItemCollapsibleState.None);
+    // The namespace first: it is what the rows below belong to, and what a narrow view must still show.
+    const item = new vscode.TreeItem(`namespace ${this.namespace}`, vscode.TreeItemCollapsibleState.None);
     item.id = 'context';
-    item.description = `namespace ${this.namespace}`;
+    item.description = `context ${this.context}`;
     item.iconPath = new vscode.ThemeIcon('cloud');
     item.contextValue = 'context';
     item.tooltip = `Context "${this.context}", namespace "${this.namespace}". Click to switch the namespace; the kubeconfig is never changed.`;

@@ -54,9 +54,9 @@ function act<T>(action: string, params: Record<string, unknown> = {}): Promise<T
 
 /**
  * Saves a PNG of the whole workbench as `<name>.png` in the runner's screenshots folder (or, with
- * `selector`, of that element only); returns its path.
+ * `selector`, of that element only, its top `maxHeight` pixels when given); returns its path.
  */
-export const screenshot = (name: string, selector?: string, target: Target = {}): Promise<string> => act('screenshot', { name, ...(selector ? { selector } : {}), ...target });
+export const screenshot = (name: string, selector?: string, target: Target & { maxHeight?: number } = {}): Promise<string> => act('screenshot', { name, ...(selector ? { selector } : {}), ...target });
 
 /** Runs `fn` (an arrow function's source, given the element) on the first match and returns its JSON result. */
 export const evaluate = <T>(selector: string, fn: string, target: Target = {}): Promise<T> => act('evaluate', { selector, fn, ...target });

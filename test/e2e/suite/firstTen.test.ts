@@ -75,7 +75,7 @@ describe('The first ten minutes', function () {
     assert.match(tooltip.value, /Image: ghcr\.io\/example\/iris-bentoml:1\.1\.0/);
     assert.match(tooltip.value, /Created \d{4}-\d\d-\d\d \d\d:\d\d \((\d+s|\d+m) ago\)/);
     assert.doesNotMatch(tooltip.value, /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/, 'no raw ISO time');
-    await driver.screenshot('first-ten-1-sidebar', '.part.sidebar');
+    await driver.screenshot('first-ten-1-sidebar', '.part.sidebar', { maxHeight: 240 });
   });
 
   it('groups the context menu as VS Code does and offers only what fits the state', async () => {
@@ -296,9 +296,14 @@ describe('The first ten minutes', function () {
       await driver.waitForSelector(sidebarRow(`namespace ${empty}`));
       await driver.waitForSelector(sidebarRow(`No services in namespace "${empty}" yet`));
       assert.equal(await driver.count('.part.sidebar .welcome-view-content'), 0, 'no welcome content beside the rows');
-      await driver.screenshot('first-ten-6-empty-namespace', '.part.sidebar');
-      // Its "New revision…" row opens the form, without a question: there is nothing to prefill from.
-      await driver.click(sidebarRow('New revision…'));
+      await driver.screenshot('first-ten-6-empty-namespace', '.part.sidebar', { maxHeight: 160 });
+      // Its "New revision…" row opens the form, without a question: there is nothing to prefill
+      // from. (Run as a click would run it: leaving the focus on a row that a namespace switch
+      // removes makes VS Code's tree throw when the view is next focused.)
+      const roots = await api.revisionsTree.getChildren();
+      const create = api.revisionsTree.getTreeItem(roots[2] as (typeof roots)[number]).command;
+      assert.equal(create?.command, 'serveRevisions.openForm');
+      await vscode.commands.executeCommand(create.command, ...(create.arguments ?? []));
       await chooseBlankForm();
       await closeForms();
     } finally {
