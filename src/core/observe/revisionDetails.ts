@@ -82,9 +82,22 @@ function eventLine(event: CoreV1Event): DetailsEvent {
   };
 }
 
+/**
+ * Newest first. Most events carry times to the second only (lastTimestamp), others to the
+ * microsecond (eventTime), so times are compared to the second and ties go by the order the API
+ * server stored them (resourceVersion, when it reads as a number).
+ */
+export function compareEventsNewestFirst(a: CoreV1Event, b: CoreV1Event): number {
+  const seconds = Math.floor(eventTime(b) / 1000) - Math.floor(eventTime(a) / 1000);
+  if (seconds !== 0) return seconds;
+  const version = (e: CoreV1Event): number => Number(e.metadata?.resourceVersion ?? NaN);
+  const [x, y] = [version(a), version(b)];
+  return Number.isFinite(x) && Number.isFinite(y) ? y - x : 0;
+}
+
 /** Events newest first, at most `limit`. */
 export function newestEvents(events: readonly CoreV1Event[], limit = MaxEvents): DetailsEvent[] {
-  return [...events].sort((a, b) => eventTime(b) - eventTime(a)).slice(0, limit).map(eventLine);
+  return [...events].sort(compareEventsNewestFirst).slice(0, limit).map(eventLine);
 }
 
 function condition(object: string, c: { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: Date | string }): DetailsCondition {

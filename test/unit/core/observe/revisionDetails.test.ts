@@ -95,6 +95,13 @@ describe('revision details', () => {
     assert.equal(view.replicas.desired, 0);
   });
 
+  it('orders events to the second, then in the order the API server stored them', () => {
+    const scheduled = event('Pod', 'iris-r3-7d9c5b8f4-x2x7k', 'Scheduled', 'assigned', '2026-11-28T09:00:00.900Z', { type: 'Normal', metadata: { name: 's', resourceVersion: '100' } });
+    const failed = event('Pod', 'iris-r3-7d9c5b8f4-x2x7k', 'Failed', 'pull', '2026-11-28T09:00:00Z', { metadata: { name: 'f', resourceVersion: '105' } });
+    const view = buildRevisionDetails(target, { deployment: deployment(1, 0), replicaSets: [], pods: [], events: [scheduled, failed] });
+    assert.deepEqual(view.events.map((e) => e.reason), ['Failed', 'Scheduled']);
+  });
+
   it('matches events by uid even when the name does not look like the revision\'s', () => {
     const accept = revisionEventFilter(target, { deployment: deployment(1, 1), replicaSets: [], pods: [] });
     assert.equal(accept({ involvedObject: { kind: 'Deployment', name: 'renamed', uid: 'd-uid' }, metadata: {} }), true);
