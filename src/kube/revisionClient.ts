@@ -17,9 +17,7 @@ import { RevisionLifecycle, type ScaleRequest } from './revisionLifecycle';
 import { RevisionStore, type RevisionRef } from './revisionStore';
 import { RevisionLogStream, type LogRequest } from './revisionLogs';
 import { readRevisionMetrics, type MetricsReading } from './revisionMetrics';
-import { gatherRevision, RevisionObserver } from './revisionObserver';
-import { Annotations } from '../core/kube/labels';
-import { buildRevisionDetails } from '../core/observe/revisionDetails';
+import { gatherRevision, observedDetails, RevisionObserver } from './revisionObserver';
 import type { FitVerdict } from '../core/observe/fitCheck';
 import type { RevisionDetailsView } from '../shared/detailsProtocol';
 
@@ -180,15 +178,9 @@ export class RevisionClient {
   async describe(ref: RevisionRef): Promise<{ details: RevisionDetailsView; problems: string[] }> {
     const placed = this.placed(ref);
     const observed = await gatherRevision(this.connection, placed);
-    if (!observed.record) {
-      // Not listed: it does not exist, or the user may not list configmaps (readRecord says which).
-      await this.store.readRecord(placed);
-    }
-    const annotations = observed.record?.metadata?.annotations ?? {};
-    const details = buildRevisionDetails(
-      { ...placed, context: this.contextName, message: annotations[Annotations.message] ?? '', image: annotations[Annotations.image] ?? '' },
-      observed,
-    );
+    // Not listed: it does not exist, or the user may not list configmaps (readRecord says which).
+    if (!observed.record) await this.store.readRecord(placed);
+    const details = observedDetails(this.connection, placed, observed);
     return { details, problems: observed.problems };
   }
 

@@ -7,9 +7,12 @@
  * once, for the CLI's `describe`.
  */
 import { ListWatch, Watch, type CoreV1Event, type KubernetesObject, type V1ConfigMap, type V1Deployment, type V1Pod, type V1ReplicaSet, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { escapeControl } from '../core/escapeText';
 import { describeKubeError, httpStatus } from '../core/kube/kubeErrors';
 import { Labels, revisionSelector } from '../core/kube/labels';
-import type { RevisionObjects } from '../core/observe/revisionDetails';
+import { Annotations } from '../core/kube/labels';
+import { buildRevisionDetails, type RevisionObjects } from '../core/observe/revisionDetails';
+import type { RevisionDetailsView } from '../shared/detailsProtocol';
 import type { ClusterConnection } from './clusterConnection';
 import { getText } from './kubeRequest';
 import { listJson } from './listJson';
@@ -36,6 +39,13 @@ const Collections = {
 } as const;
 
 type Collection = keyof typeof Collections;
+
+/** The details view of what was observed: the record names the message and image. */
+export function observedDetails(connection: ClusterConnection, ref: PlacedRef, observed: ObservedRevision): RevisionDetailsView {
+  const annotations = observed.record?.metadata?.annotations ?? {};
+  const view = buildRevisionDetails({ ...ref, context: connection.contextName, message: annotations[Annotations.message] ?? '', image: annotations[Annotations.image] ?? '' }, observed);
+  return { ...view, ...(observed.record ? {} : { deleted: true }), ...(observed.problems.length > 0 ? { notShown: observed.problems.map((p) => escapeControl(p)) } : {}) };
+}
 
 /** How many lines of a crashed container's previous log the details show. */
 export const PreviousLogLines = 10;
@@ -184,6 +194,11 @@ export class RevisionObserver {
 
   private list<T>(collection: Collection): T[] {
     return [...(this.watches.get(collection)?.list(this.ref.namespace) ?? [])] as T[];
+  }
+
+  /** What the details view shows now. */
+  details(observed: ObservedRevision = this.snapshot()): RevisionDetailsView {
+    return observedDetails(this.connection, this.ref, observed);
   }
 
   snapshot(): ObservedRevision {

@@ -107,6 +107,8 @@ export interface RevisionDetailsView {
   events: DetailsEvent[];
   /** Set once the revision's record is gone. */
   deleted?: boolean;
+  /** What could not be read, with the permission it needs: "Events are not shown: forbidden (needs list on events). …". */
+  notShown?: string[];
 }
 
 export interface MetricsSample {
