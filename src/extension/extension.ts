@@ -3,8 +3,10 @@ import { registerCommands } from './commands/registerCommands';
 import { ClusterSession } from './common/clusterSession';
 import { Logger } from './common/logger';
 import { UserInputSeam } from './common/userInput';
+import { RevisionDetailsPanels } from './details/revisionDetailsPanels';
 import { RevisionForms } from './form/revisionForms';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
+import { RevisionLogViews } from './logs/revisionLogTerminal';
 import { registerRevisionsView } from './tree/registerRevisionsView';
 import type { RevisionsTreeModel } from './tree/revisionsTreeModel';
 import type { RevisionsTreeProvider } from './tree/revisionsTreeProvider';
@@ -18,6 +20,8 @@ export interface ExtensionTestApi {
   revisionsTree: RevisionsTreeProvider;
   revisionsModel: RevisionsTreeModel;
   userInput: Pick<UserInputSeam, 'runWithAnswers'>;
+  /** The open revision details panels and log views, to read what they show. */
+  observe: { details: RevisionDetailsPanels; logs: RevisionLogViews };
 }
 
 /**
@@ -30,10 +34,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const ui = new UserInputSeam();
   context.subscriptions.push(logger, session);
   const parses = registerLanguageFeatures(context, session, logger);
-  const forms = new RevisionForms(context, session, logger);
+  const forms = new RevisionForms(context, session, logger, ui);
   const tree = registerRevisionsView(context, session, logger);
-  registerCommands({ context, session, logger, ui, tree, forms, parses });
-  return { revisionsTree: tree.provider, revisionsModel: tree.model, userInput: ui };
+  const details = new RevisionDetailsPanels(context, session, logger);
+  const logs = new RevisionLogViews(logger);
+  registerCommands({ context, session, logger, ui, tree, forms, parses, details, logs });
+  return { revisionsTree: tree.provider, revisionsModel: tree.model, userInput: ui, observe: { details, logs } };
 }
 
 export function deactivate(): void {

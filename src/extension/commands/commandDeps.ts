@@ -2,8 +2,10 @@ import type * as vscode from 'vscode';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
 import type { UserInput } from '../common/userInput';
+import type { RevisionDetailsPanels } from '../details/revisionDetailsPanels';
 import type { RevisionForms } from '../form/revisionForms';
 import type { ParseCache } from '../language/parseCache';
+import type { RevisionLogViews } from '../logs/revisionLogTerminal';
 import type { RevisionsView } from '../tree/registerRevisionsView';
 
 /** What the commands act through, built once in activate(). */
@@ -17,4 +19,7 @@ export interface CommandDeps {
   forms: RevisionForms;
   /** The language features' parses of open specs, shared with the spec commands. */
   parses: ParseCache;
+  /** Revision details panels (Show Details) and log views (Show Logs). */
+  details: RevisionDetailsPanels;
+  logs: RevisionLogViews;
 }

@@ -1,5 +1,6 @@
 import type { CommandDeps } from './commandDeps';
 import { registerFormCommands } from './formCommands';
+import { registerObserveCommands } from './observeCommands';
 import { registerRevisionCommands } from './revisionCommands';
 import { registerSpecCommands } from './specCommands';
 import { registerViewCommands } from './viewCommands';
@@ -10,4 +11,5 @@ export function registerCommands(deps: CommandDeps): void {
   registerViewCommands(deps);
   registerSpecCommands(deps);
   registerFormCommands(deps);
+  registerObserveCommands(deps);
 }

@@ -13,12 +13,13 @@ import { stateText } from '../tree/revisionPresentation';
 import { storedSpecUri } from '../tree/storedSpecProvider';
 import { DetailNode, RevisionNode, ServiceNode } from '../tree/treeNodes';
 import type { CommandDeps } from './commandDeps';
+import { confirmFit } from '../common/fitConfirmation';
 
 /**
  * A command's target: a tree node (context menu), `{ service, revision }` (scripts, other
  * commands), or nothing (palette: a quick pick asks).
  */
-type RevisionArg = RevisionNode | DetailNode | { service: string; revision: number } | undefined;
+export type RevisionArg = RevisionNode | DetailNode | { service: string; revision: number } | undefined;
 
 function describe(r: { service: string; revision: number }): string {
   return `revision ${r.revision} of "${r.service}"`;
@@ -46,7 +47,7 @@ async function pickRevision({ tree, ui }: CommandDeps, placeHolder: string, filt
 }
 
 /** The revision a command acts on; current data from the watch when it has it. */
-async function target(deps: CommandDeps, arg: RevisionArg, placeHolder: string, filter?: (r: RevisionModel) => boolean): Promise<RevisionModel> {
+export async function target(deps: CommandDeps, arg: RevisionArg, placeHolder: string, filter?: (r: RevisionModel) => boolean): Promise<RevisionModel> {
   const model = deps.tree.model;
   if (arg instanceof RevisionNode) return model.service(arg.model.service)?.revisions.find((r) => r.revision === arg.model.revision) ?? arg.model;
   if (arg instanceof DetailNode) return arg.revision;
@@ -132,6 +133,7 @@ export function registerRevisionCommands(deps: CommandDeps): void {
   deps.context.subscriptions.push(
     registerCommand(logger, CommandIds.start, async (arg?: RevisionArg) => {
       const r = await target(deps, arg, 'Revision to start', (x) => x.state.kind !== 'running');
+      await confirmFit(deps, `Revision ${r.revision} of "${r.service}"`, 'Start Anyway', () => session.getClient().checkFit(ref(r)));
       await withProgress(`Starting ${describe(r)}…`, () => session.getClient().start(ref(r)));
       logger.info(`Started ${describe(r)}`);
     }),

@@ -13,6 +13,7 @@ import { Settings } from '../common/settings';
 import { CommandIds, LanguageId } from '../ids';
 import type { RevealTarget } from '../tree/revealRevision';
 import type { CommandDeps } from './commandDeps';
+import { confirmFit } from '../common/fitConfirmation';
 
 /** The spec of the given (or active) document, refusing with the errors when it has any. */
 async function specOf({ parses }: CommandDeps, uri: vscode.Uri | undefined, action: string): Promise<{ spec: RevisionSpec; doc: vscode.TextDocument }> {
@@ -33,6 +34,7 @@ async function specOf({ parses }: CommandDeps, uri: vscode.Uri | undefined, acti
 async function create(deps: CommandDeps, uri: vscode.Uri | undefined, launch: boolean): Promise<CreateResult> {
   const { spec } = await specOf(deps, uri, launch ? 'create and launch a revision' : 'create a revision');
   const client = deps.session.getClient();
+  if (launch) await confirmFit(deps, `A new revision of "${spec.service}"`, 'Create and Launch Anyway', () => client.checkSpecFit(spec));
   // The client places it as every surface does: the spec's namespace, else the chosen one (resolveNamespace).
   const result = await client.create(spec, { launch });
   const message = `Created revision ${result.revision} of "${result.service}" in namespace "${result.namespace}" of context "${client.contextName}"${result.started ? ' and started it' : ''}.`;

@@ -5,6 +5,8 @@ import type { FormOrigin, HostToWebview } from '../../shared/formProtocol';
 import type { RevealTarget } from '../tree/revealRevision';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
+import { UserCancelled, type UserInput } from '../common/userInput';
+import { confirmFit } from '../common/fitConfirmation';
 import { CommandIds, LanguageId } from '../ids';
 
 /** 128 random bits; Web Crypto is loaded on first use, keeping node:crypto out of activation. */
@@ -26,6 +28,7 @@ export class RevisionFormPanel {
     private readonly logger: Logger,
     private readonly spec: Record<string, unknown>,
     private readonly origin: FormOrigin,
+    private readonly ui?: UserInput,
   ) {
     panel.webview.options = {
       enableScripts: true,
@@ -115,6 +118,10 @@ export class RevisionFormPanel {
   private async create(requestId: number, spec: RevisionSpec, launch: boolean): Promise<void> {
     const what = `${launch ? 'Creating and launching' : 'Creating'} a revision of "${spec.service}"`;
     try {
+      if (launch && this.ui) {
+        const client = this.session.getClient();
+        await confirmFit({ ui: this.ui, logger: this.logger }, `A new revision of "${spec.service}"`, 'Create and Launch Anyway', () => client.checkSpecFit(spec));
+      }
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${what}…` }, async () => {
         const client = this.session.getClient();
         return client.create(spec, launch ? { launch: true } : {});
@@ -128,6 +135,10 @@ export class RevisionFormPanel {
       const target: RevealTarget = { service: result.service, revision: result.revision, namespace: result.namespace };
       void vscode.commands.executeCommand(CommandIds.revealRevision, target);
     } catch (error) {
+      if (error instanceof UserCancelled) {
+        this.post({ type: 'result', requestId, ok: false, message: 'Not created: its pods would not fit now (see the warning). Change the resources, or create and launch it anyway.' });
+        return;
+      }
       const text = error instanceof Error ? error.message : String(error);
       this.logger.error(`Revision form: ${text}`, error);
       // The webview keeps every value; the person fixes the cause and tries again.

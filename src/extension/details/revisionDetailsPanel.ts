@@ -1,0 +1,184 @@
+import * as vscode from 'vscode';
+import type { MetricsReading, RevisionObserver } from '../../bundles/loadKube';
+import { kubeErrorOf } from '../../core/kube/kubeErrors';
+import { MetricsHistory, metricsView, podUsage } from '../../core/observe/metricsHistory';
+import type { DetailsHostToWebview, LiveState, MetricsView, RevisionDetailsView } from '../../shared/detailsProtocol';
+import { parseDetailsMessage } from '../../shared/detailsProtocol';
+import type { ClusterSession } from '../common/clusterSession';
+import type { Logger } from '../common/logger';
+import { nonce } from '../common/nonce';
+
+export interface DetailsRef {
+  service: string;
+  revision: number;
+  namespace: string;
+}
+
+/** What the panel's buttons do, supplied by the commands (so they run through the same command wrapper). */
+export interface DetailsActions {
+  showLogs(ref: DetailsRef, previous: boolean): Thenable<unknown>;
+  openSpec(ref: DetailsRef): Thenable<unknown>;
+}
+
+/** How often the metrics API is read while the panel is visible (metrics-server's own pace; src/kube/revisionMetrics.ts). */
+const MetricsEveryMs = 10_000;
+
+/**
+ * One revision's details panel: a watch of its objects (never polling) feeding the "why not ready"
+ * view, and the metrics API read every 10 s while the panel is visible, feeding the charts. Every
+ * message from the webview goes through parseDetailsMessage first.
+ */
+export class RevisionDetailsPanel {
+  private readonly disposables: vscode.Disposable[] = [];
+  private observer: RevisionObserver | undefined;
+  private details: RevisionDetailsView | undefined;
+  private metrics: MetricsView | undefined;
+  private live: LiveState = { state: 'live' };
+  private readonly history = new MetricsHistory();
+  private metricsTimer: NodeJS.Timeout | undefined;
+  private pods: Parameters<typeof podUsage>[1] = [];
+  private disposed = false;
+  private readonly closed = new vscode.EventEmitter<void>();
+  readonly onDidClose = this.closed.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly session: ClusterSession,
+    private readonly logger: Logger,
+    readonly ref: DetailsRef,
+    private readonly actions: DetailsActions,
+  ) {
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
+    panel.title = `${ref.service} #${ref.revision}`;
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      panel.onDidChangeViewState(() => this.scheduleMetrics()),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    void this.watch();
+  }
+
+  /** What the panel shows now (for the end-to-end tests and the serializer). */
+  get shown(): { details?: RevisionDetailsView; metrics?: MetricsView; live: LiveState } {
+    return { ...(this.details ? { details: this.details } : {}), ...(this.metrics ? { metrics: this.metrics } : {}), live: this.live };
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const n = nonce();
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'details.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'details.css'));
+    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`, `script-src 'nonce-${n}'`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>${`${this.ref.service} #${this.ref.revision}`.replace(/[<>&"]/g, '')}</title>
+</head>
+<body>
+<div id="app"></div>
+<script type="module" nonce="${n}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+
+  private post(message: DetailsHostToWebview): void {
+    if (!this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  private setLive(live: LiveState): void {
+    this.live = live;
+    this.post({ type: 'live', live });
+  }
+
+  private async watch(): Promise<void> {
+    try {
+      const observer = this.session.getClient().observe(this.ref);
+      this.observer = observer;
+      observer.onChange((observed) => {
+        this.pods = observed.pods;
+        this.details = observer.details(observed);
+        const r = this.details.replicas;
+        this.history.record({ t: Date.now() / 1000, cpu: null, memory: null, desired: r.desired, ready: r.ready });
+        this.post({ type: 'details', details: this.details });
+        if (this.metrics) this.post({ type: 'metrics', metrics: { ...this.metrics, samples: [...this.history.samples] } });
+      });
+      observer.onStatus((status) => this.setLive(status.kind === 'live' ? { state: 'live' } : { state: 'reconnecting', message: `${status.message} Retrying in ${Math.ceil(status.retryInMs / 1000)} s.` }));
+      await observer.start();
+      if (this.disposed) await observer.stop();
+      else this.scheduleMetrics(0);
+    } catch (error) {
+      const message = kubeErrorOf(error)?.message ?? (error instanceof Error ? error.message : String(error));
+      this.logger.error(`Details of revision ${this.ref.revision} of "${this.ref.service}": ${message}`, error);
+      this.setLive({ state: 'failed', message });
+    }
+  }
+
+  /** Reads metrics now and every MetricsEveryMs while the panel is visible; nothing while hidden. */
+  private scheduleMetrics(delayMs = MetricsEveryMs): void {
+    if (this.metricsTimer) clearTimeout(this.metricsTimer);
+    this.metricsTimer = undefined;
+    if (this.disposed || !this.panel.visible || !this.observer) return;
+    this.metricsTimer = setTimeout(() => void this.readMetrics(), delayMs);
+  }
+
+  private async readMetrics(): Promise<void> {
+    let reading: MetricsReading;
+    try {
+      reading = await this.session.getClient().readMetrics(this.ref);
+    } catch (error) {
+      reading = { ok: false, absence: 'unreachable', detail: error instanceof Error ? error.message : String(error) };
+    }
+    if (this.disposed) return;
+    const r = this.details?.replicas ?? { desired: 0, ready: 0 };
+    if (reading.ok) {
+      const pods = podUsage(reading.items, this.pods);
+      const cpu = pods.reduce((s, p) => s + p.cpu, 0);
+      const memory = pods.reduce((s, p) => s + p.memory, 0);
+      this.history.record({ t: Date.now() / 1000, cpu: pods.length > 0 ? cpu : null, memory: pods.length > 0 ? memory : null, desired: r.desired, ready: r.ready });
+      this.metrics = metricsView(this.history, { pods });
+    } else {
+      this.history.record({ t: Date.now() / 1000, cpu: null, memory: null, desired: r.desired, ready: r.ready });
+      this.metrics = metricsView(this.history, { absence: reading.absence, ...(reading.detail ? { detail: reading.detail } : {}) });
+    }
+    this.post({ type: 'metrics', metrics: this.metrics });
+    this.scheduleMetrics();
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const parsed = parseDetailsMessage(raw);
+    if (!parsed.ok) {
+      this.logger.warn(`Revision details: refused a message from the webview: ${parsed.reason}`);
+      return;
+    }
+    const message = parsed.message;
+    switch (message.type) {
+      case 'ready':
+        this.post({ type: 'live', live: this.live });
+        if (this.details) this.post({ type: 'details', details: this.details });
+        if (this.metrics) this.post({ type: 'metrics', metrics: this.metrics });
+        return;
+      case 'showLogs':
+        await this.actions.showLogs(this.ref, message.previous);
+        return;
+      case 'openSpec':
+        await this.actions.openSpec(this.ref);
+        return;
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.metricsTimer) clearTimeout(this.metricsTimer);
+    void this.observer?.stop();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.closed.fire();
+    this.closed.dispose();
+  }
+}
