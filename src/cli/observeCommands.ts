@@ -1,7 +1,7 @@
 /** The CLI commands that look at a revision: `describe` (why it is not ready) and `logs` (all its pods, merged). */
 import type { LogEvent, RevisionClient } from '../bundles/loadKube';
 import { escapeControl } from '../core/escapeText';
-import { ContainerName } from '../core/kube/renderObjects';
+import { ContainerName } from '../core/kube/labels';
 import { detailsText } from '../core/observe/detailsText';
 import { formatLogLine, parseLogFilter, parseSince } from '../core/observe/logLines';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
