@@ -200,10 +200,11 @@ async function locate(selector, inFrames, timeoutMs) {
 }
 
 const actions = {
-  async screenshot({ name }) {
+  /** The whole page, or with `clip` ({x, y, width, height} in CSS pixels) a part of it (e.g. one editor for a README). */
+  async screenshot({ name, clip }) {
     if (!/^[\w.-]+$/.test(name)) throw new Error(`screenshot name must be a plain file name, got "${name}"`);
     const path = join(screenshotsDir, name.endsWith('.png') ? name : `${name}.png`);
-    await page.screenshot({ path });
+    await page.screenshot({ path, ...(clip ? { clip } : {}) });
     log(`screenshot ${path}`);
     return path;
   },

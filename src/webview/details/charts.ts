@@ -45,8 +45,8 @@ function options(kind: ChartKind, width: number): uPlot.Options {
     height: Height,
     series,
     scales: {
-      // At least the last five minutes, so a first reading does not stretch over years.
-      x: { time: true, range: (_u, min, max) => [Math.min(min, max - 300), max] },
+      // At least the last two minutes, so a first reading does not stretch over years.
+      x: { time: true, range: (_u, min, max) => [Math.min(min, max - 120), max] },
       y: { range: (_u, _min, max) => (kind === 'replicas' ? [0, Math.max(1, max) + 1] : [0, max * 1.15 || 1]) },
     },
     axes: [

@@ -53,7 +53,7 @@ function act<T>(action: string, params: Record<string, unknown> = {}): Promise<T
 }
 
 /** Saves a PNG of the whole workbench as `<name>.png` in the runner's screenshots folder; returns its path. */
-export const screenshot = (name: string): Promise<string> => act('screenshot', { name });
+export const screenshot = (name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<string> => act('screenshot', { name, ...(clip ? { clip } : {}) });
 
 export const click = (selector: string, target: Target = {}): Promise<void> => act('click', { selector, ...target });
 
