@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { RevisionClient } from '../../../src/kube/revisionClient';
 import type { LogEvent, RevisionLogStream } from '../../../src/kube/revisionLogs';
-import { adminClient, adminKubeconfig, clusterScript, deleteNamespace, freshNamespace, makeSpec, viewerKubeconfig, waitFor } from '../cluster';
+import { adminClient, adminKubeconfig, clusterScript, deleteNamespace, freshNamespace, makeSpec, useOwnControlPlane, viewerKubeconfig, waitFor } from '../cluster';
 import { podLogFile } from '../simulation';
 import { cli } from './observeFixture';
 
@@ -112,33 +112,6 @@ describe('logs: all of a revision\'s pods, merged', function () {
     assert.equal(stream.openStreams, 0);
   });
 
-  it('says it is reconnecting while the API server is away, then resumes without repeating a line', async () => {
-    await client.create(makeSpec('iris', { replicas: 1 }), { launch: true });
-    const [pod] = await runningPods(client, namespace, 'iris', 1);
-    const log = await podLogFile(namespace, pod ?? '', { lines: ['before 1', 'before 2'] });
-    const stream = client.logs({ service: 'iris', revision: 1 });
-    try {
-      const followed = await follow(stream);
-      await waitFor(async () => followed.lines().length === 2, 'the first lines');
-      clusterScript('restart-apiserver.sh', 'stop');
-      try {
-        const reconnecting = await waitFor(async () => followed.events.find((e) => e.kind === 'reconnecting'), 'the stream to say it reconnects', 60_000);
-        assert.match((reconnecting as { message: string }).message, /cannot reach the API server|did not answer|dropped/);
-        log.append('while away');
-      } finally {
-        clusterScript('restart-apiserver.sh', 'start');
-      }
-      await waitFor(async () => followed.events.some((e) => e.kind === 'resumed'), 'the stream to resume', 120_000);
-      await waitFor(async () => followed.lines().includes(`${pod} while away`), 'the line written while away', 60_000);
-      log.append('after');
-      await waitFor(async () => followed.lines().includes(`${pod} after`), 'a line after the restart', 60_000);
-      assert.deepEqual(followed.lines(), [`${pod} before 1`, `${pod} before 2`, `${pod} while away`, `${pod} after`], 'each line once, in order');
-    } finally {
-      await stream.stop();
-      await log.dispose();
-    }
-  });
-
   it('names the permission a user lacks: get on pods/log, list on events', async () => {
     await client.create(makeSpec('iris', { replicas: 1 }), { launch: true });
     await runningPods(client, namespace, 'iris', 1);
@@ -168,5 +141,48 @@ describe('logs: all of a revision\'s pods, merged', function () {
     const { details, problems } = await viewer.describe({ service: 'iris', revision: 1 });
     assert.equal(details.pods.length, 1, 'what may be read still shows');
     assert.deepEqual(problems, ['Events are not shown: forbidden (needs list on events). Ask a cluster admin for that permission in this namespace, or switch to a context that has it.']);
+  });
+});
+
+describe('logs when the API server goes away mid-stream', function () {
+  this.timeout(300_000);
+  // Stopping the API server is a fault: on a control plane of its own, as faults.test.ts does.
+  useOwnControlPlane();
+  let namespace: string;
+  let client: RevisionClient;
+
+  beforeEach(async () => {
+    namespace = await freshNamespace('logs-fault');
+    client = adminClient(namespace);
+  });
+  afterEach(async () => {
+    await deleteNamespace(namespace);
+  });
+
+  it('says it is reconnecting while the API server is away, then resumes without repeating a line', async () => {
+    await client.create(makeSpec('iris', { replicas: 1 }), { launch: true });
+    const [pod] = await runningPods(client, namespace, 'iris', 1);
+    const log = await podLogFile(namespace, pod ?? '', { lines: ['before 1', 'before 2'] });
+    const stream = client.logs({ service: 'iris', revision: 1 });
+    try {
+      const followed = await follow(stream);
+      await waitFor(async () => followed.lines().length === 2, 'the first lines');
+      clusterScript('restart-apiserver.sh', 'stop');
+      try {
+        const reconnecting = await waitFor(async () => followed.events.find((e) => e.kind === 'reconnecting'), 'the stream to say it reconnects', 60_000);
+        assert.match((reconnecting as { message: string }).message, /cannot reach the API server|did not answer|dropped/);
+        log.append('while away');
+      } finally {
+        clusterScript('restart-apiserver.sh', 'start');
+      }
+      await waitFor(async () => followed.events.some((e) => e.kind === 'resumed'), 'the stream to resume', 120_000);
+      await waitFor(async () => followed.lines().includes(`${pod} while away`), 'the line written while away', 60_000);
+      log.append('after');
+      await waitFor(async () => followed.lines().includes(`${pod} after`), 'a line after the restart', 60_000);
+      assert.deepEqual(followed.lines(), [`${pod} before 1`, `${pod} before 2`, `${pod} while away`, `${pod} after`], 'each line once, in order');
+    } finally {
+      await stream.stop();
+      await log.dispose();
+    }
   });
 });
