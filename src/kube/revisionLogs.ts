@@ -5,9 +5,9 @@
  * containers, or without follow). Every stream stops with `stop()`. Lines arrive as data; making
  * them safe to show and filtering them is src/core/observe/logLines.ts's.
  */
-import { ListWatch, Watch, type V1ConfigMap, type V1Pod } from '@kubernetes/client-node';
+import { ListWatch, Watch, type KubernetesObject, type V1ConfigMap, type V1Pod } from '@kubernetes/client-node';
 import { describeKubeError, httpStatus, type KubeErrorKind } from '../core/kube/kubeErrors';
-import { revisionObjectName, revisionSelector } from '../core/kube/labels';
+import { Labels, revisionSelector } from '../core/kube/labels';
 import { compareTimes, LineSplitter, splitTimestamp } from '../core/observe/logLines';
 import type { ClusterConnection } from './clusterConnection';
 import { getText, streamGet, type StreamHandle } from './kubeRequest';
@@ -64,12 +64,12 @@ export class RevisionLogStream {
   private readonly listeners = new Set<(event: LogEvent) => void>();
   private readonly streams = new Map<string, ContainerStream>();
   private readonly pods = new Map<string, V1Pod>();
-  private podWatch: ListWatch<V1Pod> | undefined;
-  private podWatchFailures = 0;
+  private watches: Array<ListWatch<V1Pod> | ListWatch<V1ConfigMap>> = [];
+  private recordWatch: ListWatch<V1ConfigMap> | undefined;
+  private watchFailures = 0;
   private timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   private outage = false;
-  private emptyCheck: Promise<void> | undefined;
   private readonly request: Required<Pick<LogRequest, 'follow' | 'tailLines'>> & LogRequest;
 
   constructor(
@@ -96,34 +96,47 @@ export class RevisionLogStream {
     return { message: e.message, kind: e.kind };
   }
 
-  /** Begins: reads once, or lists the pods and follows them. Rejects when the pods cannot be listed at all. */
-  async start(): Promise<void> {
-    if (!this.request.follow) return this.readOnce();
+  /** A ListWatch of one collection of the revision, restarted with backoff when it breaks. */
+  private watchOf<T extends KubernetesObject>(collection: 'pods' | 'configmaps', selector: string, on: { change(o: T): void; gone(o: T): void }): { lw: ListWatch<T>; started: Promise<unknown> } {
     const kc = this.connection.kubeConfig;
-    const path = `/api/v1/namespaces/${this.ref.namespace}/pods`;
-    const selector = revisionSelector(this.ref.service, this.ref.revision);
-    const lw = new ListWatch<V1Pod>(path, new Watch(kc), () => listJson<V1Pod>(kc, path, selector), false, selector);
-    this.podWatch = lw;
-    let firstError: unknown;
+    const path = `/api/v1/namespaces/${this.ref.namespace}/${collection}`;
+    const lw = new ListWatch<T>(path, new Watch(kc), () => listJson<T>(kc, path, selector), false, selector);
     let initial = true;
-    lw.on('add', (pod) => this.podChanged(pod));
-    lw.on('update', (pod) => this.podChanged(pod));
-    lw.on('delete', (pod) => this.podGone(pod.metadata?.name ?? '', 'deleted'));
+    let firstError: unknown;
+    lw.on('add', on.change);
+    lw.on('update', on.change);
+    lw.on('delete', on.gone);
     lw.on('connect', () => {
-      this.podWatchFailures = 0;
+      this.watchFailures = 0;
     });
     lw.on('error', (error: unknown) => {
       if (initial) firstError = error;
-      else this.watchBroke(error);
+      else this.watchBroke(lw, error);
     });
-    await lw.start();
-    initial = false;
-    if (firstError !== undefined) {
-      await lw.stop();
-      this.podWatch = undefined;
-      throw describeKubeError(firstError, { action: `follow the logs of revision ${this.ref.revision} of "${this.ref.service}"`, namespace: this.ref.namespace, context: this.connection.contextName });
+    const started = lw.start().then(() => {
+      initial = false;
+      return firstError;
+    });
+    return { lw, started };
+  }
+
+  /** Begins: reads once, or lists the pods and follows them. Rejects when the pods cannot be listed at all. */
+  async start(): Promise<void> {
+    if (!this.request.follow) return this.readOnce();
+    const selector = revisionSelector(this.ref.service, this.ref.revision);
+    const pods = this.watchOf<V1Pod>('pods', selector, { change: (pod) => this.podChanged(pod), gone: (pod) => this.podGone(pod.metadata?.name ?? '', 'deleted') });
+    // The record: once it is gone, the revision is deleted and there is nothing more to follow.
+    const record = this.watchOf<V1ConfigMap>('configmaps', `${selector},${Labels.component}=record`, { change: () => undefined, gone: () => this.recordGone() });
+    this.watches = [pods.lw, record.lw];
+    const [podError, recordError] = await Promise.all([pods.started, record.started]);
+    const failure = podError ?? recordError;
+    if (failure !== undefined) {
+      await this.stop();
+      throw describeKubeError(failure, { action: `follow the logs of revision ${this.ref.revision} of "${this.ref.service}"`, namespace: this.ref.namespace, context: this.connection.contextName });
     }
-    if (this.pods.size === 0) void this.checkEmpty();
+    this.recordWatch = record.lw;
+    if (record.lw.list(this.ref.namespace).length === 0) this.recordGone();
+    else if (this.pods.size === 0) this.noPods();
   }
 
   private podChanged(pod: V1Pod): void {
@@ -163,28 +176,19 @@ export class RevisionLogStream {
       this.streams.delete(key);
     }
     this.emit({ kind: 'left', pod: name, why });
-    if (this.pods.size === 0) void this.checkEmpty();
+    if (this.pods.size === 0) this.noPods();
   }
 
-  /** No pods now: the revision was stopped, scaled to 0, or deleted (then there is nothing more to follow). */
-  private checkEmpty(): Promise<void> {
-    this.emptyCheck ??= (async () => {
-      try {
-        const records = await listJson<V1ConfigMap>(this.connection.kubeConfig, `/api/v1/namespaces/${this.ref.namespace}/configmaps`, `${revisionSelector(this.ref.service, this.ref.revision)}`);
-        if (this.stopped || this.pods.size > 0) return;
-        if (!records.items.some((r) => r.metadata?.name === revisionObjectName(this.ref.service, this.ref.revision))) {
-          this.emit({ kind: 'ended', message: `Revision ${this.ref.revision} of "${this.ref.service}" was deleted: there is nothing more to follow.` });
-          void this.stop();
-          return;
-        }
-        this.emit({ kind: 'notice', message: `No pods run for revision ${this.ref.revision} of "${this.ref.service}" now (stopped, or scaled to 0). Waiting for pods to start.` });
-      } catch {
-        // Unreachable or forbidden: the watch says so when it matters.
-      } finally {
-        this.emptyCheck = undefined;
-      }
-    })();
-    return this.emptyCheck;
+  /** No pods now: the revision was stopped or scaled to 0 (a deletion ends the stream through recordGone). */
+  private noPods(): void {
+    if (this.stopped || !this.recordWatch || this.recordWatch.list(this.ref.namespace).length === 0) return;
+    this.emit({ kind: 'notice', message: `No pods run for revision ${this.ref.revision} of "${this.ref.service}" now (stopped, or scaled to 0). Waiting for pods to start.` });
+  }
+
+  private recordGone(): void {
+    if (this.stopped) return;
+    this.emit({ kind: 'ended', message: `Revision ${this.ref.revision} of "${this.ref.service}" was deleted: there is nothing more to follow.` });
+    void this.stop();
   }
 
   private open(stream: ContainerStream): void {
@@ -262,10 +266,10 @@ export class RevisionLogStream {
     }, retryInMs);
   }
 
-  private watchBroke(error: unknown): void {
+  private watchBroke(lw: ListWatch<KubernetesObject> | ListWatch<V1Pod> | ListWatch<V1ConfigMap>, error: unknown): void {
     if (this.stopped) return;
-    this.podWatchFailures++;
-    const retryInMs = Math.min(MaxBackoffMs, 250 * 2 ** (this.podWatchFailures - 1));
+    this.watchFailures++;
+    const retryInMs = Math.min(MaxBackoffMs, 250 * 2 ** (this.watchFailures - 1));
     if (httpStatus(error) === 403) {
       const { message, kind } = this.describe(error);
       this.emit({ kind: 'failed', message, errorKind: kind });
@@ -278,7 +282,7 @@ export class RevisionLogStream {
     }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      if (!this.stopped) void this.podWatch?.start();
+      if (!this.stopped) void lw.start();
     }, retryInMs);
     this.timers.add(timer);
   }
@@ -342,7 +346,7 @@ export class RevisionLogStream {
     this.timers.clear();
     for (const stream of this.streams.values()) this.close(stream);
     this.streams.clear();
-    await this.podWatch?.stop();
+    await Promise.all(this.watches.map((lw) => lw.stop()));
   }
 
   /** How many container streams are open now (for tests: closing the view must leave none). */

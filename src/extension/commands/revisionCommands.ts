@@ -19,7 +19,7 @@ import { confirmFit } from '../common/fitConfirmation';
  * A command's target: a tree node (context menu), `{ service, revision }` (scripts, other
  * commands), or nothing (palette: a quick pick asks).
  */
-export type RevisionArg = RevisionNode | DetailNode | { service: string; revision: number } | undefined;
+export type RevisionArg = RevisionNode | DetailNode | { service: string; revision: number; namespace?: string } | undefined;
 
 function describe(r: { service: string; revision: number }): string {
   return `revision ${r.revision} of "${r.service}"`;
@@ -53,7 +53,8 @@ export async function target(deps: CommandDeps, arg: RevisionArg, placeHolder: s
   if (arg instanceof DetailNode) return arg.revision;
   if (arg && typeof arg === 'object' && 'service' in arg) {
     await model.ensureStarted();
-    const found = model.service(arg.service)?.revisions.find((r) => r.revision === arg.revision);
+    const inNamespace = (r: RevisionModel): boolean => !('namespace' in arg) || typeof arg.namespace !== 'string' || r.namespace === arg.namespace;
+    const found = model.service(arg.service)?.revisions.find((r) => r.revision === arg.revision && inNamespace(r));
     return found ?? (await deps.session.getClient().getRevision(arg));
   }
   return pickRevision(deps, placeHolder, filter);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { MetricsReading, RevisionObserver } from '../../bundles/loadKube';
+import type { MetricsReading, RevisionClient, RevisionObserver } from '../../bundles/loadKube';
 import { kubeErrorOf } from '../../core/kube/kubeErrors';
 import { MetricsHistory, metricsView, podUsage } from '../../core/observe/metricsHistory';
 import type { DetailsHostToWebview, LiveState, MetricsView, RevisionDetailsView } from '../../shared/detailsProtocol';
@@ -31,6 +31,9 @@ const MetricsEveryMs = 10_000;
 export class RevisionDetailsPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private observer: RevisionObserver | undefined;
+  /** The connection the panel was opened on: switching the view's context or namespace later does not move it. */
+  private client: RevisionClient | undefined;
+  private lastMetricsRead = 0;
   private details: RevisionDetailsView | undefined;
   private metrics: MetricsView | undefined;
   private live: LiveState = { state: 'live' };
@@ -54,7 +57,8 @@ export class RevisionDetailsPanel {
     panel.webview.html = this.html();
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
-      panel.onDidChangeViewState(() => this.scheduleMetrics()),
+      // Shown again: read at once if the last reading is older than the interval.
+      panel.onDidChangeViewState(() => this.scheduleMetrics(Math.max(0, this.lastMetricsRead + MetricsEveryMs - Date.now()))),
       panel.onDidDispose(() => this.dispose()),
     );
     void this.watch();
@@ -98,7 +102,8 @@ export class RevisionDetailsPanel {
 
   private async watch(): Promise<void> {
     try {
-      const observer = this.session.getClient().observe(this.ref);
+      this.client = this.session.getClient();
+      const observer = this.client.observe(this.ref);
       this.observer = observer;
       observer.onChange((observed) => {
         this.pods = observed.pods;
@@ -123,14 +128,16 @@ export class RevisionDetailsPanel {
   private scheduleMetrics(delayMs = MetricsEveryMs): void {
     if (this.metricsTimer) clearTimeout(this.metricsTimer);
     this.metricsTimer = undefined;
-    if (this.disposed || !this.panel.visible || !this.observer) return;
+    if (this.disposed || !this.panel.visible || !this.observer || !this.client) return;
     this.metricsTimer = setTimeout(() => void this.readMetrics(), delayMs);
   }
 
   private async readMetrics(): Promise<void> {
     let reading: MetricsReading;
+    this.lastMetricsRead = Date.now();
     try {
-      reading = await this.session.getClient().readMetrics(this.ref);
+      if (!this.client) return;
+      reading = await this.client.readMetrics(this.ref);
     } catch (error) {
       reading = { ok: false, absence: 'unreachable', detail: error instanceof Error ? error.message : String(error) };
     }

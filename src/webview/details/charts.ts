@@ -2,6 +2,7 @@
 // only, which the webview's CSP allows, and evaluates no code). Colours come from the theme.
 import uPlot from 'uplot';
 import type { MetricsView } from '../../shared/detailsProtocol';
+import { bytes, cores } from './format';
 
 type ChartKind = 'cpu' | 'memory' | 'replicas';
 
@@ -12,14 +13,7 @@ function themeColour(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 }
 
-function bytes(value: number): string {
-  for (const [suffix, size] of [['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) if (Math.abs(value) >= size) return `${Math.round((value / size) * 10) / 10}${suffix}`;
-  return `${Math.round(value)}`;
-}
 
-function cores(value: number): string {
-  return value >= 1 ? `${Math.round(value * 100) / 100}` : `${Math.round(value * 1000)}m`;
-}
 
 /** `14:05:30` in the local time zone. */
 function clock(seconds: number): string {

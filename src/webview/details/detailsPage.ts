@@ -5,6 +5,7 @@ import { html, nothing, render, type TemplateResult } from 'lit';
 import type { DetailsEvent, DetailsPod, LiveState, MetricsView, RevisionDetailsView } from '../../shared/detailsProtocol';
 import { drawChart } from './charts';
 import { post } from './detailsHost';
+import { bytes, cores } from './format';
 
 export const page: { details?: RevisionDetailsView; metrics?: MetricsView; live: LiveState } = { live: { state: 'live' } };
 
@@ -19,12 +20,7 @@ function ago(time: string | undefined): string {
   return `${Math.floor(s / 86400)}d`;
 }
 
-function bytes(value: number): string {
-  for (const [suffix, size] of [['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) if (Math.abs(value) >= size) return `${Math.round((value / size) * 10) / 10}${suffix}`;
-  return `${Math.round(value)}`;
-}
 
-const cores = (v: number): string => (v >= 1 ? `${Math.round(v * 100) / 100}` : `${Math.round(v * 1000)}m`);
 const of = (used: number, request: number | undefined, limit: number | undefined, format: (v: number) => string): string =>
   `${format(used)}${request ? ` of ${format(request)} requested (${Math.round((used / request) * 100)}%)` : ''}${limit ? `, limit ${format(limit)}` : ''}`;
 

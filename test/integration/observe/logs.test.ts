@@ -103,13 +103,17 @@ describe('logs: all of a revision\'s pods, merged', function () {
     await client.create(makeSpec('gone', { replicas: 1 }), { launch: true });
     await runningPods(client, namespace, 'gone', 1);
     const stream = client.logs({ service: 'gone', revision: 1 });
-    const followed = await follow(stream);
-    await waitFor(async () => followed.lines().length > 0, 'the first lines');
-    await client.delete({ service: 'gone', revision: 1 });
-    const ended = await waitFor(async () => followed.events.find((e) => e.kind === 'ended'), 'the stream to end');
-    assert.equal((ended as { message: string }).message, 'Revision 1 of "gone" was deleted: there is nothing more to follow.');
-    assert.ok(followed.events.some((e) => e.kind === 'left'));
-    assert.equal(stream.openStreams, 0);
+    try {
+      const followed = await follow(stream);
+      await waitFor(async () => followed.lines().length > 0, 'the first lines');
+      await client.delete({ service: 'gone', revision: 1 });
+      const ended = await waitFor(async () => followed.events.find((e) => e.kind === 'ended'), 'the stream to end');
+      assert.equal((ended as { message: string }).message, 'Revision 1 of "gone" was deleted: there is nothing more to follow.');
+      assert.ok(followed.events.some((e) => e.kind === 'left'));
+      assert.equal(stream.openStreams, 0);
+    } finally {
+      await stream.stop();
+    }
   });
 
   it('names the permission a user lacks: get on pods/log, list on events', async () => {
