@@ -8,6 +8,8 @@
  * metricsHistory.ts); every text in them that came from the cluster is already escaped.
  */
 
+import { checkEnvelope } from './messageEnvelope';
+
 /** Panel type of the details view. */
 export const RevisionDetailsViewType = 'serveRevisions.revisionDetails';
 
@@ -193,35 +195,14 @@ const Keys: Record<DetailsWebviewToHost['type'], readonly string[]> = {
   openSpec: ['type'],
 };
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-function byteLength(value: unknown): number | undefined {
-  try {
-    const text = JSON.stringify(value);
-    return text === undefined ? undefined : new TextEncoder().encode(text).length;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Checks that an incoming value is one of the messages above, exactly: known type, no extra keys,
  * right field types, at most MaxDetailsMessageBytes. The reason names what is wrong.
  */
-export function parseDetailsMessage(raw: unknown): ParsedDetails<DetailsWebviewToHost> {
-  if (!isPlainObject(raw)) return { ok: false, reason: `not an object but ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}` };
-  const size = byteLength(raw);
-  if (size === undefined) return { ok: false, reason: 'not serialisable as JSON' };
-  if (size > MaxDetailsMessageBytes) return { ok: false, reason: `too large: ${size} bytes, at most ${MaxDetailsMessageBytes}` };
-  const type = raw['type'];
-  if (typeof type !== 'string' || !Object.hasOwn(Keys, type)) return { ok: false, reason: `unknown message type ${JSON.stringify(type)}` };
-  const allowed = Keys[type as DetailsWebviewToHost['type']];
-  const extra = Object.keys(raw).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) return { ok: false, reason: `"${type}" message has unexpected field${extra.length === 1 ? '' : 's'} ${extra.join(', ')}` };
+export function parseDetailsMessage(message: unknown): ParsedDetails<DetailsWebviewToHost> {
+  const envelope = checkEnvelope(message, Keys, MaxDetailsMessageBytes);
+  if (!envelope.ok) return envelope;
+  const { raw, type, allowed } = envelope;
   const missing = allowed.filter((k) => !Object.hasOwn(raw, k));
   if (missing.length > 0) return { ok: false, reason: `"${type}" message lacks ${missing.join(', ')}` };
   if (allowed.includes('previous') && typeof raw['previous'] !== 'boolean') return { ok: false, reason: `"${type}" message needs previous as true or false` };

@@ -6,7 +6,7 @@ import type { DetailsHostToWebview, LiveState, MetricsView, RevisionDetailsView 
 import { parseDetailsMessage } from '../../shared/detailsProtocol';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
-import { nonce } from '../common/nonce';
+import { webviewHtml } from '../common/webviewHtml';
 
 export interface DetailsRef {
   service: string;
@@ -54,7 +54,7 @@ export class RevisionDetailsPanel {
   ) {
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
     panel.title = `${ref.service} #${ref.revision}`;
-    panel.webview.html = this.html();
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, { script: 'details.js', style: 'details.css', title: `${ref.service} #${ref.revision}` });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       // Shown again: read at once if the last reading is older than the interval.
@@ -67,28 +67,6 @@ export class RevisionDetailsPanel {
   /** What the panel shows now (for the end-to-end tests and the serializer). */
   get shown(): { details?: RevisionDetailsView; metrics?: MetricsView; live: LiveState } {
     return { ...(this.details ? { details: this.details } : {}), ...(this.metrics ? { metrics: this.metrics } : {}), live: this.live };
-  }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    const n = nonce();
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'details.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'details.css'));
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`, `script-src 'nonce-${n}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>${`${this.ref.service} #${this.ref.revision}`.replace(/[<>&"]/g, '')}</title>
-</head>
-<body>
-<div id="app"></div>
-<script type="module" nonce="${n}" src="${script.toString()}"></script>
-</body>
-</html>`;
   }
 
   private post(message: DetailsHostToWebview): void {

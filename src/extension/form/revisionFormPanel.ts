@@ -7,12 +7,8 @@ import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
 import { UserCancelled, type UserInput } from '../common/userInput';
 import { confirmFit } from '../common/fitConfirmation';
+import { webviewHtml } from '../common/webviewHtml';
 import { CommandIds, LanguageId } from '../ids';
-
-/** 128 random bits; Web Crypto is loaded on first use, keeping node:crypto out of activation. */
-function nonce(): string {
-  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
-}
 
 /**
  * One open form: its webview panel, the draft it started from and the messages it exchanges.
@@ -35,7 +31,7 @@ export class RevisionFormPanel {
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
     };
     panel.title = this.title();
-    panel.webview.html = this.html();
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, { script: 'webview.js', style: 'webview.css', title: this.title() });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
@@ -46,28 +42,6 @@ export class RevisionFormPanel {
     if (this.origin.kind === 'reproduce') return `Reproduce ${this.origin.service ?? ''} r${this.origin.revision ?? ''}`;
     if (this.origin.kind === 'service') return `New revision: ${this.origin.service ?? ''}`;
     return 'New revision';
-  }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    const n = nonce();
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.css'));
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`, `script-src 'nonce-${n}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>${this.title().replace(/[<>&"]/g, '')}</title>
-</head>
-<body>
-<div id="app"></div>
-<script type="module" nonce="${n}" src="${script.toString()}"></script>
-</body>
-</html>`;
   }
 
   private post(message: HostToWebview): void {
