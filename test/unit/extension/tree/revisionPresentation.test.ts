@@ -60,16 +60,16 @@ describe('how a revision reads in the tree', () => {
     assert.equal(stopped, 'revision stopped');
     assert.equal(running, 'revision running scalable autoscaled hasEndpoint');
     assert.equal(failed, 'revision failed scalable');
-    assert.deepEqual(offered(stopped), ['showDetails', 'start', 'reproduceInForm', 'openSpec', 'delete']);
-    assert.deepEqual(offered(running), ['showDetails', 'showLogs', 'showLogsWithOptions', 'stop', 'scale', 'reproduceInForm', 'openEndpoint', 'openSpec', 'copyEndpoint', 'delete']);
-    assert.deepEqual(offered(failed), ['showDetails', 'showLogs', 'showLogsWithOptions', 'stop', 'scale', 'reproduceInForm', 'openSpec', 'delete']);
+    assert.deepEqual(offered(stopped), ['start', 'reproduceInForm', 'openSpec', 'showDetails', 'delete']);
+    assert.deepEqual(offered(running), ['stop', 'scale', 'reproduceInForm', 'openEndpoint', 'openSpec', 'showDetails', 'showLogs', 'showLogsWithOptions', 'copyEndpoint', 'delete']);
+    assert.deepEqual(offered(failed), ['stop', 'scale', 'reproduceInForm', 'openSpec', 'showDetails', 'showLogs', 'showLogsWithOptions', 'delete']);
     // A failed revision also offers why, inline, before Stop.
     assert.deepEqual([offered(stopped, true), offered(running, true), offered(failed, true)], [['start'], ['stop'], ['showDetails', 'stop']]);
   });
 
-  it('groups the context menu as VS Code does: observe, state, create-from, open, copy, delete last', () => {
+  it('groups the context menu as VS Code does: state, create-from, open, copy, delete last', () => {
     const groups = menus.filter((m) => m.group && !m.group.startsWith('inline') && !m.when.includes('viewItem == context')).map((m) => m.group?.split('@')[0] ?? '');
-    assert.deepEqual([...new Set(groups)], ['0_observe', '1_state', '3_create', '5_open', '6_copy', '9_delete']);
+    assert.deepEqual([...new Set(groups)], ['1_state', '3_create', '5_open', '6_copy', '9_delete']);
     assert.deepEqual([...new Set(groups)], [...new Set(groups)].sort());
   });
 
