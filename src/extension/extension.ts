@@ -1,4 +1,6 @@
 import type * as vscode from 'vscode';
+import { engineLoaded } from '../bundles/loadEngine';
+import { kubeLoaded } from '../bundles/loadKube';
 import { registerCommands } from './commands/registerCommands';
 import { ClusterSession } from './common/clusterSession';
 import { Logger } from './common/logger';
@@ -18,6 +20,8 @@ export interface ExtensionTestApi {
   revisionsTree: RevisionsTreeProvider;
   revisionsModel: RevisionsTreeModel;
   userInput: Pick<UserInputSeam, 'runWithAnswers'>;
+  /** Which lazy bundles activate() had loaded by the time it returned: neither, whatever is open. */
+  loadedAtActivation: { engine: boolean; kube: boolean };
 }
 
 /**
@@ -33,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const forms = new RevisionForms(context, session, logger);
   const tree = registerRevisionsView(context, session, logger);
   registerCommands({ context, session, logger, ui, tree, forms, parses });
-  return { revisionsTree: tree.provider, revisionsModel: tree.model, userInput: ui };
+  return { revisionsTree: tree.provider, revisionsModel: tree.model, userInput: ui, loadedAtActivation: { engine: engineLoaded(), kube: kubeLoaded() } };
 }
 
 export function deactivate(): void {
