@@ -5,6 +5,7 @@ import { StoredSpecScheme, ViewIds } from '../ids';
 import { RevisionsTreeModel } from './revisionsTreeModel';
 import { RevisionsTreeProvider } from './revisionsTreeProvider';
 import { StoredSpecProvider } from './storedSpecProvider';
+import { StoredSpecs } from './storedSpecs';
 import type { TreeNode } from './treeNodes';
 
 /** The Revisions view's parts, for the commands that act on it (and the end-to-end tests). */
@@ -17,7 +18,7 @@ export interface RevisionsView {
 /** The Revisions view and the read-only documents of stored specs. Nothing connects until the view is shown or a command runs. */
 export function registerRevisionsView(context: vscode.ExtensionContext, session: ClusterSession, logger: Logger): RevisionsView {
   const model = new RevisionsTreeModel(session, logger);
-  const provider = new RevisionsTreeProvider(model);
+  const provider = new RevisionsTreeProvider(model, new StoredSpecs(session));
   const view = vscode.window.createTreeView<TreeNode>(ViewIds.revisions, { treeDataProvider: provider, showCollapseAll: true });
   const describeTarget = (): void => {
     const where = model.where;
