@@ -9,7 +9,7 @@
 import { ApiException, type KubeConfig } from '@kubernetes/client-node';
 import { httpStatus } from '../core/kube/kubeErrors';
 import type { CollectionObject } from '../core/kube/namespaceIndex';
-import { listPage, openWatch, type ListPage } from './collectionRequests';
+import { openWatch, requestPage, type ListPage, type PendingPage } from './collectionRequests';
 
 /** Where the objects go: the reflector only needs to know which it holds, and at which version. */
 export interface ReflectorStore {
@@ -24,15 +24,21 @@ export interface ReflectorTarget {
   path: string;
   labelSelector: string;
   metadataOnly: boolean;
-  /** PageSizes unless given (tests page a small namespace in small pages). */
+  /** PageSizes.whole unless given. */
   pageSizes?: readonly number[];
 }
 
 /**
- * Page sizes of a LIST: a small first page to draw from at once, then larger ones, since every page
- * is a round trip; the last size repeats.
+ * Page sizes of a LIST (the last size repeats). Every page is a round trip, so pages grow; a view
+ * starts small, to draw from at once: the first records' services are complete once the other
+ * collections have been listed past them, for which a smaller first page (of larger objects) does.
  */
-export const PageSizes: readonly number[] = [250, 2_000, 10_000];
+export const PageSizes = {
+  recordsFirstRows: [250, 2_000, 10_000],
+  workloadsFirstRows: [100, 1_000, 10_000],
+  /** A one-shot listing (the CLI): nothing is drawn before the end. */
+  whole: [5_000, 10_000],
+} as const satisfies Record<string, readonly number[]>;
 
 const MaxBackoffMs = 10_000;
 
@@ -40,7 +46,7 @@ const MaxBackoffMs = 10_000;
 const isGone = (error: unknown): boolean => httpStatus(error) === 410;
 
 export interface ReflectorEvents {
-  /** A page of the (first or a later) LIST is in the store. Awaited before the next page is asked for. */
+  /** A page of the (first or a later) LIST is in the store. Awaited before the second page is asked for. */
   page?(page: ListPage): void | Promise<void>;
   /** A LIST completed or a WATCH opened: the collection is live. */
   connected?(): void;
@@ -50,24 +56,34 @@ export interface ReflectorEvents {
 
 /**
  * Lists every page into the store and removes what the store held but the list no longer has.
- * On an expired continue token it starts over (the snapshot it paged through is gone); what earlier
- * pages put in the store stays there meanwhile. Returns the resourceVersion to watch from.
+ * The first page (small, for the first rows) is in the store and told before more is asked for;
+ * from then on each next page is asked for as soon as the current one's continue token has arrived,
+ * so the API server prepares it while this one is read and indexed. On an expired continue token
+ * the listing starts over (the snapshot it paged through is gone); what earlier pages put in the
+ * store stays there meanwhile. Returns the resourceVersion to watch from.
  */
 export async function listCollection(target: ReflectorTarget, store: ReflectorStore, events: ReflectorEvents = {}): Promise<string> {
-  const pageSizes = target.pageSizes ?? PageSizes;
+  const pageSizes = target.pageSizes ?? PageSizes.whole;
   const seen = new Set<string>();
-  let continueToken: string | undefined;
+  const ask = (index: number, continueToken?: string): PendingPage => {
+    const limit = pageSizes[Math.min(index, pageSizes.length - 1)];
+    const pending = requestPage(target.kubeConfig, target.path, { labelSelector: target.labelSelector, metadataOnly: target.metadataOnly, ...(limit ? { limit } : {}), ...(continueToken ? { continueToken } : {}) });
+    // Awaited in its turn; a page asked for ahead of a failure is dropped without an unhandled rejection.
+    pending.page.catch(() => undefined);
+    return pending;
+  };
   let index = 0;
+  let pending = ask(0);
   for (;;) {
+    const next = index === 0 ? undefined : pending.continueToken.then((token) => (token ? ask(index + 1, token) : undefined));
     let page: ListPage;
     try {
-      const limit = pageSizes[Math.min(index, pageSizes.length - 1)];
-      page = await listPage(target.kubeConfig, target.path, { labelSelector: target.labelSelector, metadataOnly: target.metadataOnly, ...(limit ? { limit } : {}), ...(continueToken ? { continueToken } : {}) });
+      page = await pending.page;
     } catch (error) {
-      if (continueToken === undefined || !isGone(error)) throw error;
-      continueToken = undefined;
+      if (index === 0 || !isGone(error)) throw error;
       index = 0;
       seen.clear();
+      pending = ask(0);
       continue;
     }
     for (const object of page.items) {
@@ -79,11 +95,12 @@ export async function listCollection(target: ReflectorTarget, store: ReflectorSt
       else if (held !== object.metadata?.resourceVersion) store.put(object, 'update');
     }
     await events.page?.(page);
-    if (!page.continueToken) {
+    const following = index === 0 ? (page.continueToken ? ask(1, page.continueToken) : undefined) : await next;
+    if (!following) {
       for (const name of store.names()) if (!seen.has(name)) store.remove(name);
       return page.resourceVersion;
     }
-    continueToken = page.continueToken;
+    pending = following;
     index++;
   }
 }

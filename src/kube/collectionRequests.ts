@@ -86,13 +86,23 @@ export function dropManagedFields(object: CollectionObject): CollectionObject {
   return object;
 }
 
-/** One page of a label-selected LIST. */
-export async function listPage(kubeConfig: KubeConfig, path: string, page: ListPageRequest): Promise<ListPage> {
-  const query = { labelSelector: page.labelSelector, limit: page.limit === undefined ? undefined : String(page.limit), continue: page.continueToken };
-  const { response, url } = await send(kubeConfig, path, query, page.metadataOnly ? MetadataListAccept : 'application/json', ListTimeoutMs);
-  const body = await readBody(response);
-  const status = response.statusCode ?? 0;
-  if (status < 200 || status > 299) throw apiException('LIST', url, response, body.toString('utf8'));
+/** A LIST page on its way: the continue token arrives with the first bytes, the page with the last. */
+export interface PendingPage {
+  /** The token of the page after this one (undefined on the last page), known before the body has all arrived. */
+  continueToken: Promise<string | undefined>;
+  page: Promise<ListPage>;
+}
+
+/**
+ * The list's own metadata comes first in the API server's JSON (`{"kind":…,"metadata":{…,
+ * "continue":"…"},"items":[…`), so the token to ask for the next page is read from the head of the
+ * body, and the next request can go out while this body is still arriving and being parsed.
+ */
+const ItemsKey = '"items":';
+const ContinueInHead = /"continue":"([^"]+)"/;
+const HeadBytes = 64 * 1024;
+
+function parsePage(url: URL, body: Buffer): ListPage {
   let list: { metadata?: { resourceVersion?: string; continue?: string }; items?: CollectionObject[] };
   try {
     list = JSON.parse(body.toString('utf8')) as typeof list;
@@ -102,6 +112,39 @@ export async function listPage(kubeConfig: KubeConfig, path: string, page: ListP
   const items = (list.items ?? []).map(dropManagedFields);
   const continueToken = list.metadata?.continue;
   return { items, resourceVersion: list.metadata?.resourceVersion ?? '', bytes: body.length, ...(continueToken ? { continueToken } : {}) };
+}
+
+/** Asks for one page of a label-selected LIST. */
+export function requestPage(kubeConfig: KubeConfig, path: string, page: ListPageRequest): PendingPage {
+  let tellToken: (token: string | undefined) => void = () => undefined;
+  const continueToken = new Promise<string | undefined>((resolve) => (tellToken = resolve));
+  const query = { labelSelector: page.labelSelector, limit: page.limit === undefined ? undefined : String(page.limit), continue: page.continueToken };
+  const listed = (async (): Promise<ListPage> => {
+    const { response, url } = await send(kubeConfig, path, query, page.metadataOnly ? MetadataListAccept : 'application/json', ListTimeoutMs);
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status > 299) throw apiException('LIST', url, response, (await readBody(response)).toString('utf8'));
+    let head = '';
+    let headRead = false;
+    response.on('data', (chunk: Buffer) => {
+      if (headRead) return;
+      head += chunk.toString('latin1');
+      const items = head.indexOf(ItemsKey);
+      // Not in the head after 64 KiB (a server that orders differently): the parsed page tells.
+      if (items === -1 && head.length < HeadBytes) return;
+      headRead = true;
+      if (items !== -1) tellToken(ContinueInHead.exec(head.slice(0, items))?.[1]);
+    });
+    const parsed = parsePage(url, await readBody(response));
+    tellToken(parsed.continueToken);
+    return parsed;
+  })();
+  listed.catch(() => tellToken(undefined));
+  return { continueToken, page: listed };
+}
+
+/** One page of a label-selected LIST. */
+export function listPage(kubeConfig: KubeConfig, path: string, page: ListPageRequest): Promise<ListPage> {
+  return requestPage(kubeConfig, path, page).page;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';

@@ -11,7 +11,7 @@ import { nameAfterService, TreeCollections, type TreeCollection } from '../core/
 import { NamespaceIndex, type IndexChange } from '../core/kube/namespaceIndex';
 import type { ServiceModel } from '../core/kube/revisionState';
 import type { ClusterConnection } from './clusterConnection';
-import { CollectionReflector, type ReflectorStore } from './collectionReflector';
+import { CollectionReflector, PageSizes, type ReflectorStore } from './collectionReflector';
 
 export type WatchStatus = { kind: 'connecting' } | { kind: 'synced' } | { kind: 'error'; message: string; retryInMs: number };
 
@@ -54,7 +54,8 @@ export class NamespaceWatcher {
         resourceVersion: (name) => this.index.resourceVersion(kind, name),
         names: () => this.index.names(kind),
       };
-      const reflector = new CollectionReflector({ kubeConfig, path: path(namespace), labelSelector: selector, metadataOnly, ...(options.pageSizes ? { pageSizes: options.pageSizes } : {}) }, store, {
+      const pageSizes = options.pageSizes ?? (kind === 'records' ? PageSizes.recordsFirstRows : PageSizes.workloadsFirstRows);
+      const reflector = new CollectionReflector({ kubeConfig, path: path(namespace), labelSelector: selector, metadataOnly, pageSizes }, store, {
         page: (page) => {
           this.stats.pages++;
           this.stats.bytes += page.bytes;
