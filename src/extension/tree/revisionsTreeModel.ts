@@ -133,8 +133,10 @@ export class RevisionsTreeModel implements vscode.Disposable {
   }
 
   private begin(load: () => Promise<void>): Promise<void> {
-    this.firstShown = new Promise((resolve) => (this.showFirst = resolve));
-    return load().finally(() => this.showFirst?.());
+    let shown: () => void = () => undefined;
+    this.firstShown = new Promise((resolve) => (shown = resolve));
+    this.showFirst = shown;
+    return load().finally(shown);
   }
 
   private setState(state: TreeState): void {
