@@ -123,6 +123,8 @@ async function main(): Promise<void> {
       await treeAtScale(kubeconfig);
     } finally {
       if (cluster) {
+        const db = statSync(join(cluster.dir, 'etcd/member/snap/db'), { throwIfNoEntry: false })?.size;
+        if (db !== undefined) record('etcd database at the end (quota set to 8 GiB; its default is 2 GiB)', `${(db / 2 ** 20).toFixed(0)} MB`, '', 'etcdDbBytes', db);
         execFileSync('bash', [join(root, 'cluster/stop.sh')], { env: { ...process.env, SERVE_REVISIONS_CLUSTER_DIR: cluster.dir }, stdio: 'inherit' });
         // Hundreds of MB of etcd data and certificates per run: nothing in it is needed afterwards.
         rmSync(cluster.dir, { recursive: true, force: true });

@@ -113,6 +113,7 @@ export class CollectionReflector {
   private endWatch: (() => void) | undefined;
   private wake: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private abandon: (() => void) | undefined;
 
   constructor(
     private readonly target: ReflectorTarget,
@@ -133,6 +134,8 @@ export class CollectionReflector {
   /** Lists, then keeps watching until stop(); resolves once the first LIST is in, rejects if it fails. */
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
+      // Stopped before the first LIST is in: the start fails rather than hang its caller forever.
+      this.abandon = () => reject(new Error(`the listing of ${this.target.path} was stopped before it ended`));
       void this.run(resolve, reject);
     });
   }
@@ -229,6 +232,7 @@ export class CollectionReflector {
 
   stop(): void {
     this.stopped = true;
+    if (!this.everListed) this.abandon?.();
     if (this.timer) clearTimeout(this.timer);
     this.wake?.();
     this.endWatch?.();
