@@ -2,12 +2,14 @@ import type * as vscode from 'vscode';
 import { engineLoaded } from '../bundles/loadEngine';
 import { kubeLoaded } from '../bundles/loadKube';
 import { registerCommands } from './commands/registerCommands';
+import { ClusterChecks } from './common/clusterChecks';
 import { ClusterSession } from './common/clusterSession';
 import { Logger } from './common/logger';
 import { UserInputSeam } from './common/userInput';
 import { RevisionForms } from './form/revisionForms';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
 import { registerRevisionsView } from './tree/registerRevisionsView';
+import type { AgeClock } from './tree/ageClock';
 import type { RevisionsTreeModel } from './tree/revisionsTreeModel';
 import type { RevisionsTreeProvider } from './tree/revisionsTreeProvider';
 
@@ -19,7 +21,9 @@ import type { RevisionsTreeProvider } from './tree/revisionsTreeProvider';
 export interface ExtensionTestApi {
   revisionsTree: RevisionsTreeProvider;
   revisionsModel: RevisionsTreeModel;
-  userInput: Pick<UserInputSeam, 'runWithAnswers'>;
+  /** Whether the rows' ages are being kept current (only while the view is visible). */
+  ageClock: Pick<AgeClock, 'running'>;
+  userInput: Pick<UserInputSeam, 'runWithAnswers' | 'prompts'>;
   /** Which lazy bundles activate() had loaded by the time it returned: neither, whatever is open. */
   loadedAtActivation: { engine: boolean; kube: boolean };
 }
@@ -33,11 +37,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const session = new ClusterSession(context.workspaceState, logger);
   const ui = new UserInputSeam();
   context.subscriptions.push(logger, session);
-  const parses = registerLanguageFeatures(context, session, logger);
-  const forms = new RevisionForms(context, session, logger);
+  const checks = new ClusterChecks(session, logger);
+  const parses = registerLanguageFeatures(context, session, checks, logger);
+  const forms = new RevisionForms(context, { session, logger, ui, checks });
   const tree = registerRevisionsView(context, session, logger);
-  registerCommands({ context, session, logger, ui, tree, forms, parses });
-  return { revisionsTree: tree.provider, revisionsModel: tree.model, userInput: ui, loadedAtActivation: { engine: engineLoaded(), kube: kubeLoaded() } };
+  registerCommands({ context, session, logger, ui, tree, forms, parses, checks });
+  return {
+    revisionsTree: tree.provider,
+    revisionsModel: tree.model,
+    ageClock: tree.ageClock,
+    userInput: ui,
+    loadedAtActivation: { engine: engineLoaded(), kube: kubeLoaded() },
+  };
 }
 
 export function deactivate(): void {

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { ClusterChecks } from '../common/clusterChecks';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
 import type { UserInput } from '../common/userInput';
@@ -17,4 +18,6 @@ export interface CommandDeps {
   forms: RevisionForms;
   /** The language features' parses of open specs, shared with the spec commands. */
   parses: ParseCache;
+  /** The cluster checks every surface shares (editor, form, create and launch, dry run). */
+  checks: ClusterChecks;
 }

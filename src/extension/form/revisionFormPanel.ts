@@ -3,9 +3,11 @@ import { loadEngine } from '../../bundles/loadEngine';
 import type { RevisionSpec } from '../../core/spec/revisionSpec';
 import type { FormOrigin, HostToWebview } from '../../shared/formProtocol';
 import type { RevealTarget } from '../tree/revealRevision';
-import type { ClusterSession } from '../common/clusterSession';
-import type { Logger } from '../common/logger';
+import { createRevision, type CreateFlowDeps } from '../commands/createFlow';
+import { notify } from '../common/notify';
+import { UserCancelled } from '../common/userInput';
 import { CommandIds, LanguageId } from '../ids';
+import { revisionName } from '../tree/revisionPresentation';
 
 /** 128 random bits; Web Crypto is loaded on first use, keeping node:crypto out of activation. */
 function nonce(): string {
@@ -22,8 +24,7 @@ export class RevisionFormPanel {
   constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
-    private readonly session: ClusterSession,
-    private readonly logger: Logger,
+    private readonly deps: CreateFlowDeps,
     private readonly spec: Record<string, unknown>,
     private readonly origin: FormOrigin,
   ) {
@@ -40,8 +41,8 @@ export class RevisionFormPanel {
   }
 
   private title(): string {
-    if (this.origin.kind === 'reproduce') return `Reproduce ${this.origin.service ?? ''} r${this.origin.revision ?? ''}`;
-    if (this.origin.kind === 'service') return `New revision: ${this.origin.service ?? ''}`;
+    if (this.origin.kind === 'reproduce') return `Reproduce ${revisionName({ service: this.origin.service ?? '', revision: this.origin.revision ?? 0 })}`;
+    if (this.origin.kind === 'service') return `New revision of ${this.origin.service ?? ''}`;
     return 'New revision';
   }
 
@@ -73,18 +74,18 @@ export class RevisionFormPanel {
 
   private target(): { context?: string; namespace?: string } {
     try {
-      const client = this.session.getClient();
+      const client = this.deps.session.getClient();
       return { context: client.contextName, namespace: client.namespace };
     } catch {
       // No kubeconfig yet: the form still works for Open as YAML; create says what is missing.
-      return this.session.target;
+      return this.deps.session.target;
     }
   }
 
   private async receive(raw: unknown): Promise<void> {
     const guarded = loadEngine().guardFormMessage(raw);
     if (!guarded.ok) {
-      this.logger.warn(`Revision form: refused a message from the webview: ${guarded.reason}`);
+      this.deps.logger.warn(`Revision form: refused a message from the webview: ${guarded.reason}`);
       if (guarded.requestId !== undefined) {
         this.post({ type: 'result', requestId: guarded.requestId, ok: false, message: `Could not act on the form: ${guarded.reason}. Fix the values marked in the form and try again.` });
       }
@@ -109,27 +110,31 @@ export class RevisionFormPanel {
       case 'create':
         await this.create(message.requestId, message.spec as unknown as RevisionSpec, message.launch);
         return;
+      case 'checkCluster': {
+        // The same checks as the YAML editor's diagnostics (ClusterChecks), by field path.
+        const { findings, unavailable } = await this.deps.checks.check(message.spec);
+        this.post({ type: 'clusterFindings', requestId: message.requestId, findings: findings.map((f) => ({ severity: f.severity, message: f.message, path: [...f.path], code: f.code, target: f.target })), ...(unavailable ? { unavailable } : {}) });
+        return;
+      }
     }
   }
 
   private async create(requestId: number, spec: RevisionSpec, launch: boolean): Promise<void> {
-    const what = `${launch ? 'Creating and launching' : 'Creating'} a revision of "${spec.service}"`;
     try {
-      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${what}…` }, async () => {
-        const client = this.session.getClient();
-        return client.create(spec, launch ? { launch: true } : {});
-      });
-      const text = `Created revision ${result.revision} of "${result.service}" in namespace "${result.namespace}"${result.started ? ' and started it' : ''}.`;
-      this.logger.info(text);
+      const { result, text, severity } = await createRevision(this.deps, spec, launch);
       this.post({ type: 'result', requestId, ok: true, message: text });
-      void vscode.window.showInformationMessage(text);
+      void notify(this.deps.logger, severity, text);
       this.panel.dispose();
       // After closing: the tree takes focus with the new revision selected once the watch has it.
       const target: RevealTarget = { service: result.service, revision: result.revision, namespace: result.namespace };
       void vscode.commands.executeCommand(CommandIds.revealRevision, target);
     } catch (error) {
+      if (error instanceof UserCancelled) {
+        this.post({ type: 'result', requestId, ok: false, cancelled: true, message: 'Nothing was created. Fix what the warnings above say, or use Create revision to store it without launching.' });
+        return;
+      }
       const text = error instanceof Error ? error.message : String(error);
-      this.logger.error(`Revision form: ${text}`, error);
+      this.deps.logger.error(`Revision form: ${text}`, error);
       // The webview keeps every value; the person fixes the cause and tries again.
       this.post({ type: 'result', requestId, ok: false, message: text });
     }

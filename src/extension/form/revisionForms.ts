@@ -5,8 +5,7 @@ import { nextRevisionDraft } from '../../core/kube/revisionRecord';
 import type { FormTarget } from '../../core/form/formTarget';
 import { starterSpec } from '../../core/spec/specDefaults';
 import { RevisionFormViewType, type FormOrigin } from '../../shared/formProtocol';
-import type { ClusterSession } from '../common/clusterSession';
-import type { Logger } from '../common/logger';
+import type { CreateFlowDeps } from '../commands/createFlow';
 import { RevisionFormPanel } from './revisionFormPanel';
 
 /** A fresh spec with the values a new service usually starts from. */
@@ -21,15 +20,14 @@ function blankSpec(service = ''): Record<string, unknown> {
 export class RevisionForms {
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly session: ClusterSession,
-    private readonly logger: Logger,
+    private readonly deps: CreateFlowDeps,
   ) {
     context.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(RevisionFormViewType, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
           // The webview restores its own draft from this state; the host only needs the origin.
           const origin = loadEngine().parseSavedOrigin(state) ?? { kind: 'blank' };
-          new RevisionFormPanel(panel, context.extensionUri, session, logger, blankSpec(origin.service), origin);
+          new RevisionFormPanel(panel, context.extensionUri, deps, blankSpec(origin.service), origin);
         },
       }),
     );
@@ -41,7 +39,7 @@ export class RevisionForms {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
     });
-    new RevisionFormPanel(panel, extensionUri, this.session, this.logger, spec, origin);
+    new RevisionFormPanel(panel, extensionUri, this.deps, spec, origin);
   }
 
   openBlank(): void {
@@ -50,14 +48,14 @@ export class RevisionForms {
 
   /** A new revision of a service, prefilled from its latest revision with a readable spec (blank when it has none). */
   async openForService(target: FormTarget): Promise<void> {
-    const client = this.session.getClient();
+    const client = this.deps.session.getClient();
     const service = await client.listService(target.service ?? '', target.namespace);
     // Newest first; the model holds no spec, so each is read until one can be (a record whose
     // spec cannot be read is skipped; a cluster that cannot be read fails the command).
     for (const revision of service?.revisions ?? []) {
       const stored = await client.readRecord({ service: revision.service, revision: revision.revision, namespace: revision.namespace }).catch((error: unknown) => {
         if (kubeErrorOf(error)?.code !== 'unreadableSpec') throw error;
-        this.logger.warn(`Revision form: skipping revision ${revision.revision} of "${revision.service}": ${kubeErrorOf(error)?.message ?? String(error)}`);
+        this.deps.logger.warn(`Revision form: skipping revision ${revision.revision} of "${revision.service}": ${kubeErrorOf(error)?.message ?? String(error)}`);
         return undefined;
       });
       if (stored) {
@@ -70,7 +68,7 @@ export class RevisionForms {
 
   /** A reproduction of a stored revision: the same settings, recording where it came from. */
   async openReproduction(ref: { service: string; revision: number; namespace?: string }): Promise<void> {
-    const draft = await this.session.getClient().reproduceDraft(ref);
+    const draft = await this.deps.session.getClient().reproduceDraft(ref);
     this.open(draft as unknown as Record<string, unknown>, { kind: 'reproduce', service: ref.service, revision: ref.revision });
   }
 }

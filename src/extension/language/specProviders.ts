@@ -9,6 +9,7 @@ import type { ClusterLookup } from '../../core/language/clusterLookup';
 import type { SpecCompletion } from '../../core/language/completion';
 import type { ClusterSession } from '../common/clusterSession';
 import { CommandIds } from '../ids';
+import { storedSpecRef } from '../tree/storedSpecProvider';
 import type { ParseCache } from './parseCache';
 import { DiagnosticSource, isSpecDocument, SpecSelector, toRange } from './specDocuments';
 
@@ -82,12 +83,17 @@ function quickFixProvider(parses: ParseCache): vscode.CodeActionProvider {
   };
 }
 
-/** The spec actions above `apiVersion`: they run the spec commands on this document. */
+/**
+ * The spec actions above `apiVersion`: they run the spec commands on this document. A stored
+ * spec (read-only, already a revision) offers Reproduce instead of creating it again.
+ */
 const codeLensProvider: vscode.CodeLensProvider = {
   provideCodeLenses(doc) {
     if (!isSpecDocument(doc)) return [];
     const line = codeLensLine(doc.getText());
     const range = new vscode.Range(line, 0, line, 0);
+    const stored = storedSpecRef(doc.uri);
+    if (stored) return [new vscode.CodeLens(range, { title: `Reproduce #${stored.revision} of ${stored.service}…`, command: CommandIds.reproduceInForm, arguments: [stored] })];
     return [
       new vscode.CodeLens(range, { title: 'Create revision', command: CommandIds.createRevisionFromSpec, arguments: [doc.uri] }),
       new vscode.CodeLens(range, { title: 'Create and launch', command: CommandIds.createAndLaunchFromSpec, arguments: [doc.uri] }),
