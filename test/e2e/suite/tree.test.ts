@@ -70,7 +70,7 @@ describe('Revisions tree', () => {
     // The tooltip's text parts are escaped Markdown: spaces as &nbsp;.
     assert.match((resolved.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /\nResources: cpu 100m, memory 128Mi\n/);
     // And as a person sees it: a click expands the row.
-    const row = '.part.sidebar .monaco-list-row:has-text("#1 First classifier")';
+    const row = '.part.sidebar .monaco-list-row:has-text("First classifier")';
     await driver.click(row);
     await driver.waitForSelector('.part.sidebar .monaco-list-row:has-text("cpu 100m, memory 128Mi")');
     await driver.screenshot('tree-revision-details');
