@@ -6,8 +6,10 @@ import { ClusterChecks } from './common/clusterChecks';
 import { ClusterSession } from './common/clusterSession';
 import { Logger } from './common/logger';
 import { UserInputSeam } from './common/userInput';
+import { RevisionDetailsPanels } from './details/revisionDetailsPanels';
 import { RevisionForms } from './form/revisionForms';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
+import { RevisionLogViews } from './logs/revisionLogTerminal';
 import { registerRevisionsView } from './tree/registerRevisionsView';
 import type { AgeClock } from './tree/ageClock';
 import type { RevisionsTreeModel } from './tree/revisionsTreeModel';
@@ -26,6 +28,8 @@ export interface ExtensionTestApi {
   userInput: Pick<UserInputSeam, 'runWithAnswers' | 'prompts'>;
   /** Which lazy bundles activate() had loaded by the time it returned: neither, whatever is open. */
   loadedAtActivation: { engine: boolean; kube: boolean };
+  /** The open revision details panels and log views, to read what they show. */
+  observe: { details: RevisionDetailsPanels; logs: RevisionLogViews };
 }
 
 /**
@@ -41,12 +45,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const parses = registerLanguageFeatures(context, session, checks, logger);
   const forms = new RevisionForms(context, { session, logger, ui, checks });
   const tree = registerRevisionsView(context, session, logger);
-  registerCommands({ context, session, logger, ui, tree, forms, parses, checks });
+  const details = new RevisionDetailsPanels(context, session, logger);
+  const logs = new RevisionLogViews(logger);
+  registerCommands({ context, session, logger, ui, tree, forms, parses, checks, details, logs });
   return {
     revisionsTree: tree.provider,
     revisionsModel: tree.model,
     ageClock: tree.ageClock,
     userInput: ui,
+    observe: { details, logs },
     loadedAtActivation: { engine: engineLoaded(), kube: kubeLoaded() },
   };
 }

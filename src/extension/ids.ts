@@ -25,6 +25,9 @@ export const CommandIds = {
   openSpec: 'serveRevisions.openSpec',
   loadMore: 'serveRevisions.loadMore',
   revealRevision: 'serveRevisions.revealRevision',
+  showDetails: 'serveRevisions.showDetails',
+  showLogs: 'serveRevisions.showLogs',
+  showLogsWithOptions: 'serveRevisions.showLogsWithOptions',
 } as const;
 
 /** URI scheme of the read-only documents that show a revision's stored recipe. */

@@ -11,3 +11,7 @@ export { RevisionClient, type ClientOptions, type CreateResult } from './revisio
 export { type LocalForward } from './portForward';
 export { type ScaleRequest } from './revisionLifecycle';
 export { type RevisionRef } from './revisionStore';
+export { type FitVerdict } from '../core/observe/fitCheck';
+export { type LogEvent, type LogRequest, type RevisionLogStream } from './revisionLogs';
+export { MetricsIntervalMs, type MetricsReading } from './revisionMetrics';
+export { type ObservedRevision, type ObserverStatus, type RevisionObserver } from './revisionObserver';

@@ -15,9 +15,15 @@ import { connect, type ClusterConnection, type ConnectionOptions } from './clust
 import { dryRunRevision, type DryRunOptions, type DryRunResult } from './dryRun';
 import { waitForVerdict } from './launchVerdict';
 import { forwardToLocalPort, type LocalForward } from './portForward';
+import { checkSpecFit } from './fitFacts';
 import { NamespaceWatcher } from './namespaceWatcher';
 import { RevisionLifecycle, type ScaleRequest } from './revisionLifecycle';
 import { RevisionStore, type RevisionRef } from './revisionStore';
+import { RevisionLogStream, type LogRequest } from './revisionLogs';
+import { readRevisionMetrics, type MetricsReading } from './revisionMetrics';
+import { gatherRevision, observedDetails, RevisionObserver } from './revisionObserver';
+import type { FitVerdict } from '../core/observe/fitCheck';
+import type { RevisionDetailsView } from '../shared/detailsProtocol';
 
 export interface CreateResult {
   service: string;
@@ -35,6 +41,7 @@ export class RevisionClient {
   private readonly apis: KubeApis;
   private readonly store: RevisionStore;
   private readonly lifecycle: RevisionLifecycle;
+  private readonly defaultGpuResourceName: string | undefined;
 
   static connect(options: ClientOptions = {}): RevisionClient {
     return new RevisionClient(connect(options), options);
@@ -47,6 +54,7 @@ export class RevisionClient {
     this.apis = makeKubeApis(connection.kubeConfig);
     this.store = new RevisionStore(connection, this.apis);
     this.lifecycle = new RevisionLifecycle(connection, this.apis, this.store, options.defaultGpuResourceName);
+    this.defaultGpuResourceName = options.defaultGpuResourceName;
   }
 
   get core(): KubeApis['core'] {
@@ -203,5 +211,45 @@ export class RevisionClient {
   /** A watch of the namespace's services and revisions (start() lists, page by page, then watches). */
   watch(namespace = this.namespace, options: { pageSizes?: readonly number[] } = {}): NamespaceWatcher {
     return new NamespaceWatcher(this.connection, namespace, options);
+  }
+
+  // --- observing a revision (issue 15) ---------------------------------------------------------
+
+  /** Why it is (not) ready, read once (the CLI's describe); `problems` names what could not be read. */
+  async describe(ref: RevisionRef): Promise<{ details: RevisionDetailsView; problems: string[] }> {
+    const placed = this.placed(ref);
+    const observed = await gatherRevision(this.connection, placed);
+    // Not listed: it does not exist, or the user may not list configmaps (readRecord says which).
+    if (!observed.record) await this.store.readRecord(placed);
+    const details = observedDetails(this.connection, placed, observed);
+    return { details, problems: observed.problems };
+  }
+
+  /** Keeps the revision's objects current by watch, for a live details view. */
+  observe(ref: RevisionRef): RevisionObserver {
+    return new RevisionObserver(this.connection, this.placed(ref));
+  }
+
+  /** The logs of all the revision's pods, merged (follow by default, from the last 100 lines). */
+  logs(ref: RevisionRef, request: LogRequest = {}): RevisionLogStream {
+    return new RevisionLogStream(this.connection, this.placed(ref), request);
+  }
+
+  /** CPU and memory of the revision's pods now, or why the cluster cannot say. */
+  readMetrics(ref: RevisionRef): Promise<MetricsReading> {
+    return readRevisionMetrics(this.connection, this.placed(ref));
+  }
+
+  /** Whether a stored revision's pods fit the cluster now (before Start). */
+  async checkFit(ref: RevisionRef): Promise<FitVerdict> {
+    const placed = this.placed(ref);
+    const { spec } = await this.readRecord(placed);
+    return checkSpecFit(this.connection, this.apis, spec, placed.namespace, { revision: placed.revision, ...(this.defaultGpuResourceName ? { defaultGpuResourceName: this.defaultGpuResourceName } : {}) });
+  }
+
+  /** Whether a spec's pods would fit once created and launched (in `namespace`, else the spec's, else this connection's). */
+  checkSpecFit(spec: RevisionSpec, options: { namespace?: string } = {}): Promise<FitVerdict> {
+    const namespace = resolveNamespace({ flag: options.namespace, spec: spec.namespace, chosen: this.namespace });
+    return checkSpecFit(this.connection, this.apis, spec, namespace, this.defaultGpuResourceName ? { defaultGpuResourceName: this.defaultGpuResourceName } : {});
   }
 }

@@ -25,7 +25,7 @@ import { stringify } from 'yaml';
 import { quantityText } from '../spec/quantity';
 import type { PortSpec, ResourcesSpec, RevisionSpec } from '../spec/revisionSpec';
 import { applySpecDefaults, GpuProductLabel, SpecDefaults } from '../spec/specDefaults';
-import { Annotations, Labels, RecordSpecKey, revisionLabels, revisionObjectName, serviceLabels } from './labels';
+import { Annotations, ContainerName, Labels, RecordSpecKey, revisionLabels, revisionObjectName, serviceLabels } from './labels';
 import { authoredSpec } from './revisionRecord';
 
 export interface RenderOptions {
@@ -47,7 +47,7 @@ export interface RevisionObjects {
   stableService: V1Service;
 }
 
-export const ContainerName = 'server';
+export { ContainerName };
 
 /** The spec as stored in the record: the user's fields, the defaults applied, and what creation assigns. */
 function recordedSpec(spec: RevisionSpec, options: RenderOptions): RevisionSpec {

@@ -3,8 +3,10 @@ import type { ClusterChecks } from '../common/clusterChecks';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
 import type { UserInput } from '../common/userInput';
+import type { RevisionDetailsPanels } from '../details/revisionDetailsPanels';
 import type { RevisionForms } from '../form/revisionForms';
 import type { ParseCache } from '../language/parseCache';
+import type { RevisionLogViews } from '../logs/revisionLogTerminal';
 import type { RevisionsView } from '../tree/registerRevisionsView';
 
 /** What the commands act through, built once in activate(). */
@@ -20,4 +22,7 @@ export interface CommandDeps {
   parses: ParseCache;
   /** The cluster checks every surface shares (editor, form, create and launch, dry run). */
   checks: ClusterChecks;
+  /** Revision details panels (Show Details) and log views (Show Logs). */
+  details: RevisionDetailsPanels;
+  logs: RevisionLogViews;
 }

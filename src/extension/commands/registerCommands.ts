@@ -1,6 +1,7 @@
 import type { CommandDeps } from './commandDeps';
 import { registerEndpointCommands } from './endpointCommands';
 import { registerFormCommands } from './formCommands';
+import { registerObserveCommands } from './observeCommands';
 import { registerRevisionCommands } from './revisionCommands';
 import { registerSpecCommands } from './specCommands';
 import { registerViewCommands } from './viewCommands';
@@ -12,4 +13,5 @@ export function registerCommands(deps: CommandDeps): void {
   registerViewCommands(deps);
   registerSpecCommands(deps);
   registerFormCommands(deps);
+  registerObserveCommands(deps);
 }

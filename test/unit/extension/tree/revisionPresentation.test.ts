@@ -61,10 +61,11 @@ describe('how a revision reads in the tree', () => {
     assert.equal(stopped, 'revision stopped');
     assert.equal(running, 'revision running scalable autoscaled hasEndpoint');
     assert.equal(failed, 'revision failed scalable');
-    assert.deepEqual(offered(stopped), ['start', 'reproduceInForm', 'openSpec', 'delete']);
-    assert.deepEqual(offered(running), ['stop', 'scale', 'reproduceInForm', 'openEndpoint', 'openSpec', 'copyEndpoint', 'delete']);
-    assert.deepEqual(offered(failed), ['stop', 'scale', 'reproduceInForm', 'openSpec', 'delete']);
-    assert.deepEqual([offered(stopped, true), offered(running, true), offered(failed, true)], [['start'], ['stop'], ['stop']]);
+    assert.deepEqual(offered(stopped), ['start', 'reproduceInForm', 'openSpec', 'showDetails', 'delete']);
+    assert.deepEqual(offered(running), ['stop', 'scale', 'reproduceInForm', 'openEndpoint', 'openSpec', 'showDetails', 'showLogs', 'showLogsWithOptions', 'copyEndpoint', 'delete']);
+    assert.deepEqual(offered(failed), ['stop', 'scale', 'reproduceInForm', 'openSpec', 'showDetails', 'showLogs', 'showLogsWithOptions', 'delete']);
+    // A failed revision also offers why, inline, before Stop.
+    assert.deepEqual([offered(stopped, true), offered(running, true), offered(failed, true)], [['start'], ['stop'], ['showDetails', 'stop']]);
   });
 
   it('groups the context menu as VS Code does: state, create-from, open, copy, delete last', () => {
