@@ -58,6 +58,11 @@ describe('The first ten minutes', function () {
     await waitForShown(api, 'iris', 3, /^failed: ImagePullBackOff/);
   });
 
+  // A test that fails with a menu or a quick pick open would leave it in front of the next one.
+  afterEach(async () => {
+    if ((await driver.count('.monaco-menu-container .monaco-menu, .quick-input-widget:visible')) > 0) await driver.press('Escape');
+  });
+
   after(async () => {
     await closeForms().catch(() => undefined);
     await admin.core.deleteNamespace({ name: namespace }).catch(() => undefined);

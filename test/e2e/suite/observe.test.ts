@@ -43,7 +43,7 @@ describe('Observing a revision', () => {
   });
 
   it('opens the details of the failing revision from the tree and says why it is not ready', async () => {
-    const row = '.part.sidebar .monaco-list-row:has-text("#2 Try the new base image")';
+    const row = '.part.sidebar .monaco-list-row:has-text("Try the new base image")';
     await driver.rightClick(row);
     await driver.waitForSelector('.monaco-menu .action-label:has-text("Show Details")');
     await driver.click('.monaco-menu .action-label:has-text("Show Details")');
