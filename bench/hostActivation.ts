@@ -32,7 +32,9 @@ export function hostActivation(root: string, rounds: number, record: RecordFigur
     const total = samples.map((s) => s.activationMs);
     const engineLoaded = samples.some((s) => s.loadedAtActivation.engine);
     const kubeLoaded = samples.some((s) => s.loadedAtActivation.kube);
-    const parts = `load code ${median(samples.map((s) => s.loadCodeMs))} ms + call activate ${median(samples.map((s) => s.callActivateMs))} ms (medians), by ${samples[0]?.event}; engine.js ${engineLoaded ? 'LOADED' : 'not loaded'}, kube.js ${kubeLoaded ? 'LOADED' : 'not loaded'} at activation`;
+    const othersMs = samples.flatMap((s) => s.othersLoadCodeMs);
+    const others = othersMs.length === 0 ? 'no other extension activated in those windows' : `other extensions in the same windows: load code ${median(othersMs)} ms (median of ${othersMs.length}: ${othersMs.join(', ')})`;
+    const parts = `load code ${median(samples.map((s) => s.loadCodeMs))} ms + call activate ${median(samples.map((s) => s.callActivateMs))} ms (medians), by ${samples[0]?.event}; ${others}; engine.js ${engineLoaded ? 'LOADED' : 'not loaded'}, kube.js ${kubeLoaded ? 'LOADED' : 'not loaded'} at activation`;
     record(what, `${ms(median(total))} / ${ms(Math.max(...total))} (${parts})`, '< 20 ms', 'hostActivationMs', { median: median(total), max: Math.max(...total), samples });
   } finally {
     rmSync(workspace, { recursive: true, force: true });

@@ -8,6 +8,11 @@ export interface HostActivationSample {
   callActivateMs: number;
   finishActivateMs: number;
   event: string;
+  /**
+   * VS Code's load code of every other extension in the same window's table (often none is
+   * activated yet): what the host pays to load any extension's code there, the floor under ours.
+   */
+  othersLoadCodeMs: number[];
   /** Which lazy bundles activate() had loaded when it returned. */
   loadedAtActivation: { engine: boolean; kube: boolean };
 }
