@@ -1,11 +1,10 @@
 /**
  * What a revision is doing, derived from the plain objects a few label-selected LIST calls (or
- * the watch caches) return. Pure, so the tree, the CLI and the tests agree on every state.
+ * the watch caches) return. Pure, so the tree, the CLI and the tests agree on every state. The
+ * grouping of a namespace's objects into services is namespaceIndex.ts's.
  */
-import type { V1ConfigMap, V1Deployment, V1Pod, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
-import { parse } from 'yaml';
-import type { RevisionSpec } from '../spec/revisionSpec';
-import { Annotations, Labels, RecordSpecKey } from './labels';
+import type { V1Deployment, V1ObjectMeta, V1Pod, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { RecordSummary } from './recordSummary';
 
 export type RevisionState =
   | { kind: 'stopped' }
@@ -23,9 +22,7 @@ export interface RevisionModel {
   createdAt?: string;
   createdBy?: string;
   reproducedFrom?: number;
-  /** The stored recipe; undefined when the record's spec cannot be read (shown, not hidden). */
-  spec?: RevisionSpec;
-  specError?: string;
+  /** The record's uid. The model holds no spec: RevisionStore.readRecord fetches it when needed. */
   recordUid: string;
   state: RevisionState;
   autoscaling?: { minReplicas: number; maxReplicas: number; current?: number; metric: string };
@@ -43,8 +40,13 @@ export interface ServiceModel {
   endpoint?: string;
 }
 
+/** A record as the tree lists it: its metadata only (PartialObjectMetadata); a whole ConfigMap fits too. */
+export interface RecordObject {
+  metadata?: V1ObjectMeta;
+}
+
 export interface NamespaceObjects {
-  records: V1ConfigMap[];
+  records: RecordObject[];
   deployments: V1Deployment[];
   autoscalers: V2HorizontalPodAutoscaler[];
   pods: V1Pod[];
@@ -65,17 +67,6 @@ const FailingReasons = new Set([
   'OOMKilled',
   'Error',
 ]);
-
-function revisionKey(service: string, revision: number): string {
-  return `${service}\u0000${revision}`;
-}
-
-function labelledRevision(labels: Record<string, string> | undefined): { service: string; revision: number } | undefined {
-  const service = labels?.[Labels.service];
-  const revision = Number(labels?.[Labels.revision]);
-  if (!service || !Number.isInteger(revision) || revision < 1) return undefined;
-  return { service, revision };
-}
 
 /** The first reason found in a pod that says it is failing, with the kubelet's message. */
 export function podFailure(pod: V1Pod): { reason: string; message: string } | undefined {
@@ -102,7 +93,7 @@ function waitingReason(pod: V1Pod): string | undefined {
   return pod.status?.phase === 'Pending' ? 'Pending' : undefined;
 }
 
-export function deriveState(deployment: V1Deployment | undefined, pods: V1Pod[]): RevisionState {
+export function deriveState(deployment: V1Deployment | undefined, pods: readonly V1Pod[]): RevisionState {
   if (!deployment) return { kind: 'stopped' };
   if (deployment.metadata?.deletionTimestamp) return { kind: 'stopping' };
   const desired = deployment.spec?.replicas ?? 1;
@@ -123,72 +114,11 @@ export function deriveState(deployment: V1Deployment | undefined, pods: V1Pod[])
   return reason ? { kind: 'starting', ready, desired, reason } : { kind: 'starting', ready, desired };
 }
 
-function readRecordSpec(record: V1ConfigMap): { spec?: RevisionSpec; error?: string } {
-  const text = record.data?.[RecordSpecKey];
-  if (text === undefined) return { error: `the record has no ${RecordSpecKey}` };
-  try {
-    const spec = parse(text, { maxAliasCount: 100 }) as RevisionSpec;
-    if (typeof spec !== 'object' || spec === null) return { error: 'the stored spec is not a mapping' };
-    return { spec };
-  } catch (error) {
-    return { error: `the stored spec is not valid YAML: ${(error as Error).message}` };
-  }
-}
-
-/**
- * The stored spec is parsed when first read, not while building the model: listing a namespace
- * of 10,000 revisions must not parse 10,000 YAML documents the tree never shows.
- */
-function defineLazySpec(model: RevisionModel, record: V1ConfigMap): void {
-  let parsed: { spec?: RevisionSpec; error?: string } | undefined;
-  const read = (): { spec?: RevisionSpec; error?: string } => (parsed ??= readRecordSpec(record));
-  Object.defineProperty(model, 'spec', { enumerable: true, configurable: true, get: () => read().spec });
-  Object.defineProperty(model, 'specError', { enumerable: true, configurable: true, get: () => read().error });
-  if (!model.message) model.message = read().spec?.message ?? '';
-  if (!model.image) model.image = read().spec?.image ?? '';
-}
-
-function serviceAddress(service: V1Service | undefined): string | undefined {
+/** `<name>.<namespace>.svc:<port>` of a Service. */
+export function serviceAddress(service: V1Service | undefined): string | undefined {
   if (!service?.metadata?.name) return undefined;
   const port = service.spec?.ports?.[0]?.port;
   return `${service.metadata.name}.${service.metadata.namespace ?? 'default'}.svc${port !== undefined ? `:${port}` : ''}`;
-}
-
-/** A namespace's objects other than records, looked up by revision. */
-interface RevisionIndex {
-  deployments: Map<string, V1Deployment>;
-  autoscalers: Map<string, V2HorizontalPodAutoscaler>;
-  pods: Map<string, V1Pod[]>;
-  revisionServices: Map<string, V1Service>;
-  /** By service name: the stable endpoint of the whole service. */
-  stableServices: Map<string, V1Service>;
-}
-
-function byRevision<T extends { metadata?: { labels?: Record<string, string> } }>(objects: readonly T[]): Map<string, T> {
-  const map = new Map<string, T>();
-  for (const o of objects) {
-    const id = labelledRevision(o.metadata?.labels);
-    if (id) map.set(revisionKey(id.service, id.revision), o);
-  }
-  return map;
-}
-
-function indexObjects(objects: NamespaceObjects): RevisionIndex {
-  const pods = new Map<string, V1Pod[]>();
-  for (const p of objects.pods) {
-    const id = labelledRevision(p.metadata?.labels);
-    if (!id) continue;
-    const key = revisionKey(id.service, id.revision);
-    const list = pods.get(key);
-    if (list) list.push(p);
-    else pods.set(key, [p]);
-  }
-  const stableServices = new Map<string, V1Service>();
-  for (const s of objects.services) {
-    const service = s.metadata?.labels?.[Labels.service];
-    if (!labelledRevision(s.metadata?.labels) && service) stableServices.set(service, s);
-  }
-  return { deployments: byRevision(objects.deployments), autoscalers: byRevision(objects.autoscalers), pods, revisionServices: byRevision(objects.services), stableServices };
 }
 
 function podSummary(p: V1Pod): RevisionModel['pods'][number] {
@@ -213,53 +143,33 @@ function autoscalingOf(hpa: V2HorizontalPodAutoscaler | undefined): RevisionMode
   };
 }
 
-/** One record with what runs for it, as the revision a person sees. */
-function revisionModel(namespace: string, record: V1ConfigMap, id: { service: string; revision: number }, index: RevisionIndex): RevisionModel {
-  const key = revisionKey(id.service, id.revision);
-  const deployment = index.deployments.get(key);
-  const revisionPods = index.pods.get(key) ?? [];
-  const annotations = record.metadata?.annotations ?? {};
-  const model: RevisionModel = {
-    service: id.service,
-    namespace,
-    revision: id.revision,
-    message: annotations[Annotations.message] ?? '',
-    image: annotations[Annotations.image] ?? '',
-    recordUid: record.metadata?.uid ?? '',
-    state: deriveState(deployment, revisionPods),
-    pods: revisionPods.map(podSummary),
-  };
-  const createdAt = record.metadata?.creationTimestamp ? new Date(record.metadata.creationTimestamp).toISOString() : undefined;
-  if (createdAt) model.createdAt = createdAt;
-  const createdBy = annotations[Annotations.createdBy];
-  if (createdBy) model.createdBy = createdBy;
-  const origin = Number(annotations[Annotations.reproducedFrom]);
-  if (Number.isInteger(origin) && origin > 0) model.reproducedFrom = origin;
-  defineLazySpec(model, record);
-  const autoscaling = autoscalingOf(index.autoscalers.get(key));
-  if (autoscaling) model.autoscaling = autoscaling;
-  const endpoint = deployment ? serviceAddress(index.revisionServices.get(key)) : undefined;
-  if (endpoint) model.endpoint = endpoint;
-  return model;
+/** What runs for one revision, as the index holds it. */
+export interface RevisionWorkloads {
+  deployment?: V1Deployment;
+  autoscaler?: V2HorizontalPodAutoscaler;
+  pods: readonly V1Pod[];
+  service?: V1Service;
 }
 
-/** Groups a namespace's objects into services and revisions, newest revision first. */
-export function buildNamespaceModel(namespace: string, objects: NamespaceObjects): ServiceModel[] {
-  const index = indexObjects(objects);
-  const services = new Map<string, ServiceModel>();
-  for (const record of objects.records) {
-    const id = labelledRevision(record.metadata?.labels);
-    if (!id) continue;
-    let service = services.get(id.service);
-    if (!service) {
-      service = { name: id.service, namespace, revisions: [] };
-      const stable = serviceAddress(index.stableServices.get(id.service));
-      if (stable) service.endpoint = stable;
-      services.set(id.service, service);
-    }
-    service.revisions.push(revisionModel(namespace, record, id, index));
-  }
-  const result = [...services.values()].sort((a, b) => a.name.localeCompare(b.name));
-  for (const service of result) service.revisions.sort((a, b) => b.revision - a.revision);
-  return result;
+/** One record with what runs for it, as the revision a person sees. */
+export function revisionModel(namespace: string, record: RecordSummary, workloads: RevisionWorkloads): RevisionModel {
+  const { deployment } = workloads;
+  const model: RevisionModel = {
+    service: record.service,
+    namespace,
+    revision: record.revision,
+    message: record.message,
+    image: record.image,
+    recordUid: record.uid,
+    state: deriveState(deployment, workloads.pods),
+    pods: workloads.pods.map(podSummary),
+  };
+  if (record.createdAt) model.createdAt = record.createdAt;
+  if (record.createdBy) model.createdBy = record.createdBy;
+  if (record.reproducedFrom) model.reproducedFrom = record.reproducedFrom;
+  const autoscaling = autoscalingOf(workloads.autoscaler);
+  if (autoscaling) model.autoscaling = autoscaling;
+  const endpoint = deployment ? serviceAddress(workloads.service) : undefined;
+  if (endpoint) model.endpoint = endpoint;
+  return model;
 }

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { loadEngine } from '../../bundles/loadEngine';
+import { codeLensLine } from '../../core/language/specDeclaration';
 import type { ClusterLookup } from '../../core/language/clusterLookup';
 import type { SpecCompletion } from '../../core/language/completion';
 import type { ClusterSession } from '../common/clusterSession';
@@ -89,7 +90,7 @@ function quickFixProvider(parses: ParseCache): vscode.CodeActionProvider {
 const codeLensProvider: vscode.CodeLensProvider = {
   provideCodeLenses(doc) {
     if (!isSpecDocument(doc)) return [];
-    const line = loadEngine().codeLensLine(doc.getText());
+    const line = codeLensLine(doc.getText());
     const range = new vscode.Range(line, 0, line, 0);
     const stored = storedSpecRef(doc.uri);
     if (stored) return [new vscode.CodeLens(range, { title: `Reproduce #${stored.revision} of ${stored.service}…`, command: CommandIds.reproduceInForm, arguments: [stored] })];
