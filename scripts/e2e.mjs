@@ -199,6 +199,17 @@ async function locate(selector, inFrames, timeoutMs) {
   }
 }
 
+/**
+ * A tooltip left open by the pointer's last position (a tree row's hover) can lie over the row a
+ * test clicks next; a person closes it first, and so do we: Escape, then wait until it is gone.
+ */
+async function dismissHover() {
+  const hover = page.locator('.context-view .monaco-hover, .workbench-hover').first();
+  if (!(await hover.isVisible().catch(() => false))) return;
+  await page.keyboard.press('Escape');
+  await hover.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+}
+
 const actions = {
   /**
    * The whole page, or with `selector` only that element (in a webview too, with `inFrames`), its
@@ -242,12 +253,14 @@ const actions = {
     return null;
   },
   async click({ selector, inFrames, timeoutMs }) {
+    if (!inFrames) await dismissHover();
     await (await locate(selector, inFrames, timeoutMs)).click({ timeout: timeoutMs });
   },
   async hover({ selector, inFrames, timeoutMs }) {
     await (await locate(selector, inFrames, timeoutMs)).hover({ timeout: timeoutMs });
   },
   async rightClick({ selector, inFrames, timeoutMs }) {
+    if (!inFrames) await dismissHover();
     await (await locate(selector, inFrames, timeoutMs)).click({ button: 'right', timeout: timeoutMs });
   },
   /** Types key by key, into `selector` when given, else wherever the focus is. */
