@@ -11,6 +11,10 @@ export const Labels = {
   service: 'serve-revisions.dev/service',
   revision: 'serve-revisions.dev/revision',
   component: 'serve-revisions.dev/component',
+  /** On the pods of revisions with a share of traffic above 0: what a split's stable Service selects. */
+  serving: 'serve-revisions.dev/serving',
+  /** On a tag's Service: the tag's name. */
+  tag: 'serve-revisions.dev/tag',
 } as const;
 
 export const Annotations = {
@@ -21,10 +25,13 @@ export const Annotations = {
 } as const;
 
 /** What an object is to a revision; also a label value, so one kind can be told apart in a list. */
-export type Component = 'record' | 'workload' | 'endpoint' | 'autoscaler' | 'service-endpoint';
+export type Component = 'record' | 'workload' | 'endpoint' | 'autoscaler' | 'service-endpoint' | 'service' | 'tag-endpoint' | 'route';
 
 /** The key in the record ConfigMap that holds the spec as YAML. */
 export const RecordSpecKey = 'spec.yaml';
+
+/** The key in the service object ConfigMap that holds its state as JSON (traffic, counter, rollout). */
+export const ServiceObjectKey = 'service.json';
 
 /** Selects everything the extension manages in a namespace. */
 export const ManagedSelector = `${Labels.managedBy}=${ManagedBy}`;
@@ -64,13 +71,17 @@ export function revisionObjectName(service: string, revision: number): string {
   return `${service}-r${revision}`;
 }
 
-/** The five collections a namespace's tree is built from: where each lives and which labels select ours. */
+/** The collections a namespace's tree is built from: where each lives and which labels select ours. */
 export const TreeCollections = {
   records: { path: (ns: string) => `/api/v1/namespaces/${ns}/configmaps`, selector: componentSelector('record') },
   deployments: { path: (ns: string) => `/apis/apps/v1/namespaces/${ns}/deployments`, selector: ManagedSelector },
   autoscalers: { path: (ns: string) => `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`, selector: ManagedSelector },
   pods: { path: (ns: string) => `/api/v1/namespaces/${ns}/pods`, selector: ManagedSelector },
   services: { path: (ns: string) => `/api/v1/namespaces/${ns}/services`, selector: ManagedSelector },
+  /** The service objects (traffic, counter, rollout): a LIST of their own, full objects, apart from the records. */
+  serviceObjects: { path: (ns: string) => `/api/v1/namespaces/${ns}/configmaps`, selector: componentSelector('service') },
+  /** The stable Services' EndpointSlices (they carry their Service's labels): the effective share of each revision. */
+  endpointSlices: { path: (ns: string) => `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`, selector: componentSelector('service-endpoint') },
 } as const;
 
 export type TreeCollection = keyof typeof TreeCollections;

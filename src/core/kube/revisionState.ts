@@ -2,9 +2,10 @@
  * What a revision is doing, derived from the plain objects a few label-selected LIST calls (or
  * the watch caches) return. Pure, so the tree, the CLI and the tests agree on every state.
  */
-import type { V1ConfigMap, V1Deployment, V1Pod, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Deployment, V1EndpointSlice, V1Pod, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import type { RevisionSpec } from '../spec/revisionSpec';
+import { revisionTraffic, serviceTraffic, type RevisionTraffic, type ServiceTraffic } from '../traffic/serviceTraffic';
 import { Annotations, Labels, RecordSpecKey } from './labels';
 
 export type RevisionState =
@@ -32,6 +33,8 @@ export interface RevisionModel {
   pods: Array<{ name: string; phase: string; ready: boolean; node?: string; reason?: string }>;
   /** `<name>.<namespace>.svc:<port>` of the revision's own Service, when it is running. */
   endpoint?: string;
+  /** Its share of the service's traffic (desired and effective) and its tags. */
+  traffic?: RevisionTraffic;
 }
 
 export interface ServiceModel {
@@ -41,6 +44,8 @@ export interface ServiceModel {
   revisions: RevisionModel[];
   /** The stable endpoint's address, when its Service exists. */
   endpoint?: string;
+  /** Its traffic policy, data plane and rollout (core/traffic/serviceTraffic.ts). */
+  traffic?: ServiceTraffic;
 }
 
 export interface NamespaceObjects {
@@ -49,6 +54,10 @@ export interface NamespaceObjects {
   autoscalers: V2HorizontalPodAutoscaler[];
   pods: V1Pod[];
   services: V1Service[];
+  /** The service objects (component=service ConfigMaps): traffic, counter, rollout. */
+  serviceObjects?: V1ConfigMap[];
+  /** The stable Services' EndpointSlices: the effective shares. */
+  endpointSlices?: V1EndpointSlice[];
 }
 
 /** Waiting and termination reasons that mean the revision will not come up by itself. */
@@ -162,6 +171,12 @@ interface RevisionIndex {
   revisionServices: Map<string, V1Service>;
   /** By service name: the stable endpoint of the whole service. */
   stableServices: Map<string, V1Service>;
+  /** By service name: the service object. */
+  serviceObjects: Map<string, V1ConfigMap>;
+  /** By service name: its stable Service's EndpointSlices. */
+  slices: Map<string, V1EndpointSlice[]>;
+  /** A pod's revision by the pod's name. */
+  podRevisions: Map<string, number>;
 }
 
 function byRevision<T extends { metadata?: { labels?: Record<string, string> } }>(objects: readonly T[]): Map<string, T> {
@@ -175,9 +190,11 @@ function byRevision<T extends { metadata?: { labels?: Record<string, string> } }
 
 function indexObjects(objects: NamespaceObjects): RevisionIndex {
   const pods = new Map<string, V1Pod[]>();
+  const podRevisions = new Map<string, number>();
   for (const p of objects.pods) {
     const id = labelledRevision(p.metadata?.labels);
     if (!id) continue;
+    if (p.metadata?.name) podRevisions.set(p.metadata.name, id.revision);
     const key = revisionKey(id.service, id.revision);
     const list = pods.get(key);
     if (list) list.push(p);
@@ -186,9 +203,21 @@ function indexObjects(objects: NamespaceObjects): RevisionIndex {
   const stableServices = new Map<string, V1Service>();
   for (const s of objects.services) {
     const service = s.metadata?.labels?.[Labels.service];
-    if (!labelledRevision(s.metadata?.labels) && service) stableServices.set(service, s);
+    // A tag's Service carries a revision label too, but is neither: only the stable one is.
+    if (service && s.metadata?.labels?.[Labels.component] === 'service-endpoint') stableServices.set(service, s);
   }
-  return { deployments: byRevision(objects.deployments), autoscalers: byRevision(objects.autoscalers), pods, revisionServices: byRevision(objects.services), stableServices };
+  const serviceObjects = new Map<string, V1ConfigMap>();
+  for (const o of objects.serviceObjects ?? []) {
+    const service = o.metadata?.labels?.[Labels.service];
+    if (service) serviceObjects.set(service, o);
+  }
+  const slices = new Map<string, V1EndpointSlice[]>();
+  for (const slice of objects.endpointSlices ?? []) {
+    const service = slice.metadata?.labels?.[Labels.service];
+    if (service) slices.set(service, [...(slices.get(service) ?? []), slice]);
+  }
+  const revisionServices = byRevision(objects.services.filter((s) => s.metadata?.labels?.[Labels.component] === 'endpoint'));
+  return { deployments: byRevision(objects.deployments), autoscalers: byRevision(objects.autoscalers), pods, revisionServices, stableServices, serviceObjects, slices, podRevisions };
 }
 
 function podSummary(p: V1Pod): RevisionModel['pods'][number] {
@@ -243,6 +272,21 @@ function revisionModel(namespace: string, record: V1ConfigMap, id: { service: st
   return model;
 }
 
+/** Adds each service's traffic (policy, effective shares, tags, rollout) to it and its revisions. */
+function addTraffic(service: ServiceModel, index: RevisionIndex): void {
+  const legacy = service.revisions.map((r) => ({ revision: r.revision, state: r.state.kind, ready: 'ready' in r.state ? r.state.ready : 0 }));
+  const { traffic, effective } = serviceTraffic(service.name, index.serviceObjects.get(service.name), index.slices.get(service.name) ?? [], legacy, (pod) => index.podRevisions.get(pod));
+  service.traffic = traffic;
+  for (const revision of service.revisions) revision.traffic = revisionTraffic(traffic, effective, revision.revision);
+}
+
+function newService(name: string, namespace: string, index: RevisionIndex): ServiceModel {
+  const service: ServiceModel = { name, namespace, revisions: [] };
+  const stable = serviceAddress(index.stableServices.get(name));
+  if (stable) service.endpoint = stable;
+  return service;
+}
+
 /** Groups a namespace's objects into services and revisions, newest revision first. */
 export function buildNamespaceModel(namespace: string, objects: NamespaceObjects): ServiceModel[] {
   const index = indexObjects(objects);
@@ -252,14 +296,17 @@ export function buildNamespaceModel(namespace: string, objects: NamespaceObjects
     if (!id) continue;
     let service = services.get(id.service);
     if (!service) {
-      service = { name: id.service, namespace, revisions: [] };
-      const stable = serviceAddress(index.stableServices.get(id.service));
-      if (stable) service.endpoint = stable;
+      service = newService(id.service, namespace, index);
       services.set(id.service, service);
     }
     service.revisions.push(revisionModel(namespace, record, id, index));
   }
+  // A service whose settings were applied before its first revision: shown, with no revisions yet.
+  for (const name of index.serviceObjects.keys()) if (!services.has(name)) services.set(name, newService(name, namespace, index));
   const result = [...services.values()].sort((a, b) => a.name.localeCompare(b.name));
-  for (const service of result) service.revisions.sort((a, b) => b.revision - a.revision);
+  for (const service of result) {
+    service.revisions.sort((a, b) => b.revision - a.revision);
+    addTraffic(service, index);
+  }
   return result;
 }
