@@ -10,3 +10,7 @@ export { NamespaceWatcher, type RevisionChange, type WatchStatus } from './names
 export { RevisionClient, type ClientOptions, type CreateResult } from './revisionClient';
 export { type ScaleRequest } from './revisionLifecycle';
 export { type RevisionRef } from './revisionStore';
+export { type DriveOptions, type DriveResult, type RolloutDriver } from './rolloutDriver';
+export { type RouteAllOptions, type TrafficClient } from './trafficClient';
+export { trafficCommand, type TrafficEdit } from './trafficActions';
+export { type ServingReconciler } from './servingReconciler';

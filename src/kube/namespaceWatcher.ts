@@ -6,7 +6,7 @@
  */
 import { makeInformer, type Informer, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
 import { Labels, TreeCollections } from '../core/kube/labels';
-import { describeKubeError } from '../core/kube/kubeErrors';
+import { describeKubeError, httpStatus } from '../core/kube/kubeErrors';
 import { buildNamespaceModel, type NamespaceObjects, type ServiceModel } from '../core/kube/revisionState';
 import type { ClusterConnection } from './clusterConnection';
 import { listJson } from './listJson';
@@ -21,6 +21,9 @@ export interface RevisionChange {
 }
 
 type Kind = keyof NamespaceObjects;
+
+/** Collections the tree can do without (the effective shares) when the user may not watch them. */
+const Optional = new Set<Kind>(['endpointSlices']);
 
 const MaxBackoffMs = 10_000;
 
@@ -76,7 +79,7 @@ export class NamespaceWatcher {
 
   /** Lists everything once and starts watching; rejects when the first list fails. */
   async start(): Promise<void> {
-    const firstErrors: unknown[] = [];
+    const firstErrors: Array<{ kind: Kind; error: unknown }> = [];
     let initial = true;
     for (const [kind, informer] of this.informers) {
       informer.on('add', (o) => this.emit(kind, 'add', o));
@@ -88,7 +91,7 @@ export class NamespaceWatcher {
       });
       informer.on('error', (error: unknown) => {
         if (initial) {
-          firstErrors.push(error);
+          firstErrors.push({ kind, error });
           return;
         }
         this.restartLater(kind, informer, error);
@@ -96,9 +99,19 @@ export class NamespaceWatcher {
     }
     await Promise.all([...this.informers.values()].map((i) => i.start()));
     initial = false;
+    for (const kind of Optional) {
+      const failed = firstErrors.find((e) => e.kind === kind);
+      if (failed && httpStatus(failed.error) === 403) {
+        // Forbidden to watch it: go on without it rather than show nothing.
+        firstErrors.splice(firstErrors.indexOf(failed), 1);
+        const informer = this.informers.get(kind);
+        this.informers.delete(kind);
+        await informer?.stop();
+      }
+    }
     if (firstErrors.length > 0) {
       await this.stop();
-      throw describeKubeError(firstErrors[0], { action: 'watch the services and revisions', namespace: this.namespace, context: this.connection.contextName });
+      throw describeKubeError(firstErrors[0]?.error, { action: 'watch the services and revisions', namespace: this.namespace, context: this.connection.contextName });
     }
     this.setStatus({ kind: 'synced' });
   }
@@ -119,7 +132,15 @@ export class NamespaceWatcher {
 
   snapshot(): NamespaceObjects {
     const list = <T>(kind: Kind): T[] => (this.informers.get(kind)?.list(this.namespace) ?? []) as T[];
-    return { records: list('records'), deployments: list('deployments'), autoscalers: list('autoscalers'), pods: list('pods'), services: list('services') };
+    return {
+      records: list('records'),
+      deployments: list('deployments'),
+      autoscalers: list('autoscalers'),
+      pods: list('pods'),
+      services: list('services'),
+      serviceObjects: list('serviceObjects'),
+      endpointSlices: list('endpointSlices'),
+    };
   }
 
   services(): ServiceModel[] {

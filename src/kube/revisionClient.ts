@@ -14,6 +14,10 @@ import { dryRunRevision, type DryRunOptions, type DryRunResult } from './dryRun'
 import { NamespaceWatcher } from './namespaceWatcher';
 import { RevisionLifecycle, type ScaleRequest } from './revisionLifecycle';
 import { RevisionStore, type RevisionRef } from './revisionStore';
+import { DataPlaneWriter } from './dataPlaneWriter';
+import { Rollouts } from './rollouts';
+import { TrafficActions } from './trafficActions';
+import { TrafficClient } from './trafficClient';
 
 export interface CreateResult {
   service: string;
@@ -31,6 +35,8 @@ export class RevisionClient {
   private readonly apis: KubeApis;
   private readonly store: RevisionStore;
   private readonly lifecycle: RevisionLifecycle;
+  /** Traffic and rollouts of the services of this connection. */
+  readonly traffic: TrafficClient;
 
   static connect(options: ClientOptions = {}): RevisionClient {
     return new RevisionClient(connect(options), options);
@@ -42,7 +48,10 @@ export class RevisionClient {
   ) {
     this.apis = makeKubeApis(connection.kubeConfig);
     this.store = new RevisionStore(connection, this.apis);
-    this.lifecycle = new RevisionLifecycle(connection, this.apis, this.store, options.defaultGpuResourceName);
+    const dataPlane = new DataPlaneWriter(connection, this.apis, this.store);
+    const actions = new TrafficActions(connection, this.apis, this.store, dataPlane);
+    this.lifecycle = new RevisionLifecycle(connection, this.apis, this.store, options.defaultGpuResourceName, actions);
+    this.traffic = new TrafficClient(connection, this.store, this.lifecycle, actions, dataPlane, new Rollouts(connection, this.apis, this.store, actions));
   }
 
   get core(): KubeApis['core'] {
@@ -71,7 +80,7 @@ export class RevisionClient {
     return { ...ref, namespace: resolveNamespace({ flag: ref.namespace, chosen: this.namespace }) };
   }
 
-  /** The namespace's managed objects, with five label-selected LIST calls (never one per revision). */
+  /** The namespace's managed objects, with one label-selected LIST per collection (never one per revision). */
   listObjects(namespace = this.namespace): Promise<NamespaceObjects> {
     return this.store.listObjects(namespace);
   }
@@ -130,16 +139,20 @@ export class RevisionClient {
     return this.lifecycle.start(this.placed(ref));
   }
 
-  /** Removes the revision's pods, autoscaler and endpoint; the record stays, so Start brings back the same revision. */
-  stop(ref: RevisionRef): Promise<{ wasRunning: boolean }> {
-    return this.lifecycle.stop(this.placed(ref));
+  /**
+   * Removes the revision's pods, autoscaler and endpoint; the record stays, so Start brings back
+   * the same revision. A revision that serves traffic is refused unless `moveTrafficTo` names the
+   * running revision its share moves to first (or it is the only one running).
+   */
+  stop(ref: RevisionRef, options: { moveTrafficTo?: number } = {}): Promise<{ wasRunning: boolean }> {
+    return this.lifecycle.stop(this.placed(ref), options);
   }
 
   scale(ref: RevisionRef, request: ScaleRequest): Promise<void> {
     return this.lifecycle.scale(this.placed(ref), request);
   }
 
-  /** Removes the recipe and everything it created; the stable endpoint goes with the last revision. */
+  /** Removes the recipe and everything it created (refused while it serves traffic); the service goes with the last revision. */
   delete(ref: RevisionRef): Promise<void> {
     return this.lifecycle.delete(this.placed(ref));
   }

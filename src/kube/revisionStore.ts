@@ -2,7 +2,7 @@
  * The stored side of revisions: listing a namespace's services and revisions, reading a record,
  * and storing a spec as the next numbered record. What runs for a revision is revisionLifecycle's.
  */
-import { AuthenticationV1Api, VersionApi, type KubernetesObject, type V1ConfigMap, type V1Deployment, type V1Pod, type V1Service, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { AuthenticationV1Api, VersionApi, type KubernetesObject, type V1ConfigMap, type V1Deployment, type V1EndpointSlice, type V1Pod, type V1Service, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { describeKubeError, httpStatus, KubeActionError } from '../core/kube/kubeErrors';
 import { Labels, RecordSpecKey, revisionObjectName, serviceRecordsSelector, TreeCollections, type TreeCollection } from '../core/kube/labels';
@@ -15,6 +15,7 @@ import { findSpecProblems } from '../core/spec/validateSpec';
 import { applyObject, type KubeApis } from './applyObject';
 import type { ClusterConnection } from './clusterConnection';
 import { listJson } from './listJson';
+import { ServiceStore } from './serviceStore';
 
 /** How many taken numbers a create skips before giving up (each skip is a concurrent create). */
 const MaxNumberAttempts = 50;
@@ -30,35 +31,54 @@ export function describeRef(ref: RevisionRef): string {
 }
 
 export class RevisionStore {
-  private userName: Promise<string | undefined> | undefined;
+  private user: Promise<string | undefined> | undefined;
   private version: Promise<string | undefined> | undefined;
+  /** The service objects: traffic, counter, rollout. */
+  readonly services: ServiceStore;
 
   constructor(
     private readonly connection: ClusterConnection,
     private readonly apis: KubeApis,
-  ) {}
+  ) {
+    this.services = new ServiceStore(connection, apis, async (service, namespace) => {
+      const found = await this.listService(service, namespace);
+      return (found?.revisions ?? []).map((r) => ({ revision: r.revision, state: r.state.kind, ready: 'ready' in r.state ? r.state.ready : 0 }));
+    });
+  }
 
   /** Describes a failure of `action` in this connection's context. */
   fail(error: unknown, action: string, namespace: string): KubeActionError {
     return describeKubeError(error, { action, namespace, context: this.connection.contextName });
   }
 
-  /** The namespace's managed objects, with five label-selected LIST calls (never one per revision). */
-  async listObjects(namespace: string): Promise<NamespaceObjects> {
+  /**
+   * The namespace's managed objects, with one label-selected LIST per collection (never one per
+   * revision); `service` narrows every LIST to one service's objects.
+   */
+  async listObjects(namespace: string, service?: string): Promise<NamespaceObjects> {
     try {
       const kc = this.connection.kubeConfig;
-      const list = <T extends KubernetesObject>(kind: TreeCollection) => listJson<T>(kc, TreeCollections[kind].path(namespace), TreeCollections[kind].selector);
-      const [records, deployments, autoscalers, pods, services] = await Promise.all([
+      const narrow = service ? `,${Labels.service}=${service}` : '';
+      const list = <T extends KubernetesObject>(kind: TreeCollection) => listJson<T>(kc, TreeCollections[kind].path(namespace), TreeCollections[kind].selector + narrow);
+      const [records, deployments, autoscalers, pods, services, serviceObjects, endpointSlices] = await Promise.all([
         list<V1ConfigMap>('records'),
         list<V1Deployment>('deployments'),
         list<V2HorizontalPodAutoscaler>('autoscalers'),
         list<V1Pod>('pods'),
         list<V1Service>('services'),
+        list<V1ConfigMap>('serviceObjects'),
+        // A user who may not read EndpointSlices still sees the policy; only the effective shares are missing.
+        list<V1EndpointSlice>('endpointSlices').catch(() => ({ items: [] as V1EndpointSlice[] })),
       ]);
-      return { records: records.items, deployments: deployments.items, autoscalers: autoscalers.items, pods: pods.items, services: services.items };
+      return { records: records.items, deployments: deployments.items, autoscalers: autoscalers.items, pods: pods.items, services: services.items, serviceObjects: serviceObjects.items, endpointSlices: endpointSlices.items };
     } catch (error) {
-      throw this.fail(error, 'list the services and revisions', namespace);
+      throw this.fail(error, service ? `list the revisions of "${service}"` : 'list the services and revisions', namespace);
     }
+  }
+
+  /** One service with its revisions and traffic, from LISTs narrowed to its labels; undefined when it has neither revisions nor a service object. */
+  async listService(service: string, namespace: string): Promise<ServiceModel | undefined> {
+    return buildNamespaceModel(namespace, await this.listObjects(namespace, service)).find((s) => s.name === service);
   }
 
   async listServices(namespace: string): Promise<ServiceModel[]> {
@@ -100,10 +120,10 @@ export class RevisionStore {
     return { spec, uid: record.metadata?.uid ?? '', record };
   }
 
-  /** The number the next revision of `service` would get (throws what the API server says when it cannot list). */
+  /** The number the next revision of `service` would get (throws what the API server says when it cannot read). */
   async nextNumber(service: string, namespace: string): Promise<number> {
-    const existing = await this.apis.core.listNamespacedConfigMap({ namespace, labelSelector: serviceRecordsSelector(service) });
-    return nextRevisionNumber(existing.items);
+    const [existing, stored] = await Promise.all([this.apis.core.listNamespacedConfigMap({ namespace, labelSelector: serviceRecordsSelector(service) }), this.services.read(service, namespace)]);
+    return Math.max(nextRevisionNumber(existing.items), (stored?.record.revisionCounter ?? 0) + 1);
   }
 
   /** Whether any record of `service` is left in the namespace. */
@@ -130,29 +150,27 @@ export class RevisionStore {
   }
 
   /** Who is creating, for the record: the API server's view of the caller, when it can tell. */
-  private currentUser(): Promise<string | undefined> {
-    this.userName ??= this.connection.kubeConfig
+  userName(): Promise<string | undefined> {
+    this.user ??= this.connection.kubeConfig
       .makeApiClient(AuthenticationV1Api)
       .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } })
       .then((review) => review.status?.userInfo?.username)
       .catch(() => this.connection.kubeConfig.getCurrentUser()?.name);
-    return this.userName;
+    return this.user;
   }
 
   /**
-   * Stores an authored spec as the next revision of its service and returns its number. Numbers
-   * are taken by creating the record under that number: the API server refuses a second create of
-   * the same name, so two people creating at once get two numbers and nobody's record is overwritten.
+   * Stores an authored spec as the next revision of its service and returns its number. Two
+   * people creating at once get two numbers: the counter is changed by compare-and-swap, and the
+   * API server refuses a second create of a record's name.
    */
   async createRecord(spec: RevisionSpec, namespace: string, action: string): Promise<number> {
-    let next: number;
-    try {
-      next = await this.nextNumber(spec.service, namespace);
-    } catch (error) {
-      throw this.fail(error, action, namespace);
-    }
-    const createdBy = await this.currentUser();
-    for (let attempt = 0; attempt < MaxNumberAttempts; attempt++, next++) {
+    const createdBy = await this.userName();
+    for (let attempt = 0; attempt < MaxNumberAttempts; attempt++) {
+      // The service object's counter gives the number (never one given before, even if its
+      // revision was deleted); the record's name is the lock: a record made by another client
+      // under that number (an older version of this tool) is never overwritten.
+      const next = await this.services.takeNumber(spec.service, namespace, action);
       const render: RenderOptions = { namespace, revision: next, createdAt: new Date().toISOString(), ...(createdBy ? { createdBy } : {}) };
       try {
         await applyObject(this.apis, renderRevision(spec, render).record);
