@@ -3,8 +3,11 @@ import { parseArgs } from 'node:util';
 import { loadKube, type RevisionClient } from '../bundles/loadKube';
 import { describeState } from '../core/kube/describeState';
 import { formatAge } from '../core/kube/formatAge';
+import { resolveNamespace } from '../core/kube/resolveNamespace';
 import type { RevisionModel } from '../core/kube/revisionState';
 import type { RevisionSpec } from '../core/spec/revisionSpec';
+import { specKindOf } from '../core/spec/schemaFindings';
+import { settingsOf, type ServiceSpec } from '../core/spec/serviceSpec';
 import { escapeControl } from '../core/escapeText';
 import { specErrorSummary } from '../core/spec/specErrorSummary';
 import { diagnoseParsedSpec, parseSpecText } from '../core/spec/specDocument';
@@ -55,7 +58,7 @@ function table(rows: string[][]): string {
 
 function revisionJson(r: RevisionModel): Record<string, unknown> {
   const { spec: _spec, ...rest } = r;
-  return { ...rest, stateText: describeState(r.state) };
+  return { ...rest, stateText: describeState(r.state), trafficPercent: r.traffic?.percent ?? 0 };
 }
 
 /** SERVICE REVISION from the command line. */
@@ -68,10 +71,10 @@ async function list({ positionals, values, client, namespace, print }: Run): Pro
   if (positionals.length > 0) throw new UsageError('list takes no arguments; use --service NAME to show one service');
   const services = (await client.listServices(namespace)).filter((s) => !values.service || s.name === values.service);
   const now = Date.now();
-  const rows = [['SERVICE', 'REVISION', 'STATE', 'IMAGE', 'AGE', 'MESSAGE']];
-  for (const s of services) for (const r of s.revisions) rows.push([s.name, String(r.revision), describeState(r.state) + (r.state.kind === 'failed' ? ` (${r.state.message})` : ''), r.image, formatAge(r.createdAt, now) || '-', r.message]);
+  const rows = [['SERVICE', 'REVISION', 'STATE', 'TRAFFIC', 'IMAGE', 'AGE', 'MESSAGE']];
+  for (const s of services) for (const r of s.revisions) rows.push([s.name, String(r.revision), describeState(r.state) + (r.state.kind === 'failed' ? ` (${r.state.message})` : ''), `${r.traffic?.percent ?? 0}%`, r.image, formatAge(r.createdAt, now) || '-', r.message]);
   const text = services.length === 0 ? `No services in namespace "${namespace}" of context "${client.contextName}". Create one with: serve-revisions create FILE\n` : table(rows);
-  print(text, { context: client.contextName, namespace, services: services.map((s) => ({ ...s, revisions: s.revisions.map(revisionJson) })) });
+  print(text, { context: client.contextName, namespace, services: services.map(({ traffic: _traffic, ...s }) => ({ ...s, dataPlane: _traffic?.dataPlane ?? 'plain', revisions: s.revisions.map(revisionJson) })) });
   return ExitCode.ok;
 }
 
@@ -88,6 +91,14 @@ async function create({ positionals, values, io, client, print }: Run): Promise<
     for (const d of errors) io.stderr(`${formatDiagnostic(file, d)}\n`);
     io.stderr(`serve-revisions: ${escapeControl(file)} ${specErrorSummary(errors.map((d) => d.message), 0)}; nothing was created.\n`);
     return ExitCode.findings;
+  }
+  if (specKindOf(parsed.value) === 'Service') {
+    // A service's settings: stored in its service object; no revision is made, no traffic moves.
+    const spec = parsed.value as ServiceSpec;
+    const namespace = resolveNamespace({ flag: values.namespace, spec: spec.namespace, chosen: client.namespace });
+    await client.traffic.applySettings(spec.service, settingsOf(spec), namespace);
+    print(`Applied the settings of "${spec.service}" in namespace "${namespace}": ${spec.gateway ? `traffic through the Gateway "${spec.gateway.name}"` : 'the plain data plane'}${spec.rollout ? `, rollouts of ${spec.rollout.steps.join(' → ')}` : ''}.\n`, { service: spec.service, namespace, applied: true });
+    return ExitCode.ok;
   }
   // --namespace wins over the spec's, the spec's over the context's (resolveNamespace, in the client).
   const result = await client.create(parsed.value as RevisionSpec, { ...(values.namespace ? { namespace: values.namespace } : {}), ...(values.launch ? { launch: true } : {}) });

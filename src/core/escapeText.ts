@@ -11,3 +11,8 @@ const Named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 export function escapeControl(text: string): string {
   return text.replace(Unsafe, (c) => Named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** Multi-line text from outside (a diff of stored specs): each line escaped, the line breaks kept. */
+export function escapeControlLines(text: string): string {
+  return text.split('\n').map(escapeControl).join('\n');
+}

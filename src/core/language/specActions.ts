@@ -5,6 +5,8 @@
 import { stringify } from 'yaml';
 import { renderRevision, revisionObjectList } from '../kube/renderObjects';
 import type { RevisionSpec } from '../spec/revisionSpec';
+import { specKindOf } from '../spec/schemaFindings';
+import { renderServiceSpec, type ServiceSpec } from '../spec/serviceSpec';
 import type { ParsedSpec } from '../spec/specDocument';
 
 const DeclarationPattern = /^apiVersion:[ \t]*["']?serve-revisions\/v1["']?[ \t]*(#.*)?$/m;
@@ -30,8 +32,15 @@ export function specValue(parsed: ParsedSpec): RevisionSpec | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as RevisionSpec) : undefined;
 }
 
-/** Every object `create` + `start` would make, as multi-document YAML (what `serve-revisions render` prints). */
-export function renderedObjectsYaml(spec: RevisionSpec, namespace: string, revision = spec.revision ?? 1, defaultGpuResourceName?: string): string {
+/**
+ * Every object `create` + `start` would make, as multi-document YAML (what `serve-revisions render`
+ * prints); for a service spec, the objects its settings become.
+ */
+export function renderedObjectsYaml(spec: RevisionSpec | ServiceSpec, namespace: string, revision = (spec as RevisionSpec).revision ?? 1, defaultGpuResourceName?: string): string {
+  if (spec.kind === 'Service' || specKindOf(spec) === 'Service') {
+    const header = `# The objects the settings of "${spec.service}" become in namespace "${namespace}" (the route's backends follow the traffic).\n`;
+    return header + renderServiceSpec(spec as ServiceSpec, namespace).map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+  }
   const objects = revisionObjectList(renderRevision(spec, { namespace, revision, ...(defaultGpuResourceName ? { defaultGpuResourceName } : {}) }));
   const header = `# The objects revision ${revision} of "${spec.service}" becomes in namespace "${namespace}" (the number is assigned on create).\n`;
   return header + objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');

@@ -15,7 +15,7 @@ import { isEmptyDocument, keyText, measureShape, plainValue, quotedScalars } fro
 import { escapeControl } from '../escapeText';
 import { quoted } from './messageText';
 import { type CheckOptions, type SpecFinding, type SpecFix, type SpecPath, type Severity } from './semanticChecks';
-import { findSpecProblems } from './validateSpec';
+import { findDocumentProblems } from './validateSpec';
 
 export { SpecLimits } from './specLimits';
 
@@ -351,7 +351,7 @@ export function diagnoseParsedSpec(parsed: ParsedSpec, options: CheckOptions = {
   }
   // Every finding is placed (cheap), and only those shown get their message written.
   const placed: Placed[] = parsed.syntax.map((d) => ({ diagnostic: d }));
-  for (const finding of findSpecProblems(parsed.value, options)) {
+  for (const finding of findDocumentProblems(parsed.value, options)) {
     const [start, end] = locate(parsed, finding.path, finding.target);
     placed.push({ finding, range: offsetsToRange(parsed.lineCounter, parsed.text, start, end) });
   }

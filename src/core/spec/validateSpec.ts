@@ -1,5 +1,6 @@
-import { schemaFindings } from './schemaFindings';
+import { schemaFindings, specKindOf } from './schemaFindings';
 import { checkSpec, type CheckOptions, type SpecFinding } from './semanticChecks';
+import { checkServiceSpec } from './serviceSpec';
 
 /**
  * Every problem of a spec value: schema errors first, then the semantic rules. The one entry point
@@ -7,6 +8,17 @@ import { checkSpec, type CheckOptions, type SpecFinding } from './semanticChecks
  */
 export function findSpecProblems(spec: unknown, options: CheckOptions = {}): SpecFinding[] {
   return [...schemaFindings(spec), ...checkSpec(spec, options)];
+}
+
+/**
+ * Every problem of a spec document of either kind: a service's settings (`kind: Service`) by the
+ * service schema and its rules, anything else as a revision spec. For the YAML diagnostics and the
+ * CLI's validate; what creates a revision (the form, the client) asks findSpecProblems, so a
+ * service spec can never pass for a revision.
+ */
+export function findDocumentProblems(value: unknown, options: CheckOptions = {}): SpecFinding[] {
+  if (specKindOf(value) === 'Service') return [...schemaFindings(value, 'Service'), ...checkServiceSpec(value)];
+  return findSpecProblems(value, options);
 }
 
 export function hasErrors(findings: readonly { severity: string }[]): boolean {

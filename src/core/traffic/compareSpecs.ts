@@ -3,7 +3,7 @@
  * author), written the same way, so a diff shows only what a person changed. The CLI's `diff`
  * prints the unified diff; the editor shows the same texts side by side.
  */
-import { createTwoFilesPatch } from 'diff';
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { parse, stringify } from 'yaml';
 import { authoredSpec } from '../kube/revisionRecord';
 import type { RevisionSpec } from '../spec/revisionSpec';
@@ -20,5 +20,6 @@ export function specDiff(service: string, a: { revision: number; text: string },
   const left = comparableSpecText(a.text);
   const right = comparableSpecText(b.text);
   if (left === right) return '';
-  return createTwoFilesPatch(`${service}/r${a.revision}`, `${service}/r${b.revision}`, left, right, `revision ${a.revision}`, `revision ${b.revision}`, { context: 3 });
+  // `--- iris/r2` / `+++ iris/r3` as diff -u prints them, without the tab-separated headers (a tab is escaped on output).
+  return createTwoFilesPatch(`${service}/r${a.revision}`, `${service}/r${b.revision}`, left, right, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
 }
