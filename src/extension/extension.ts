@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
 import { ClusterSession } from './common/clusterSession';
 import { Logger } from './common/logger';
+import { RolloutDrivers } from './common/rolloutDrivers';
 import { UserInputSeam } from './common/userInput';
 import { RevisionForms } from './form/revisionForms';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
@@ -30,9 +31,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const ui = new UserInputSeam();
   context.subscriptions.push(logger, session);
   const parses = registerLanguageFeatures(context, session, logger);
-  const forms = new RevisionForms(context, session, logger);
+  const drivers = new RolloutDrivers(logger);
+  context.subscriptions.push(drivers);
+  const forms = new RevisionForms(context, session, logger, drivers);
   const tree = registerRevisionsView(context, session, logger);
-  registerCommands({ context, session, logger, ui, tree, forms, parses });
+  registerCommands({ context, session, logger, ui, tree, forms, parses, drivers });
   return { revisionsTree: tree.provider, revisionsModel: tree.model, userInput: ui };
 }
 

@@ -8,6 +8,7 @@ import { findSpecProblems } from '../core/spec/validateSpec';
 import { startPass } from './fields';
 import { app, onChange, save } from './formModel';
 import { post } from './host';
+import type { AfterLaunch } from '../shared/formProtocol';
 import { advancedSection, deploymentSection, healthSection, metadataSection, storageSection } from './sections';
 
 const root = document.getElementById('app') ?? document.body;
@@ -42,6 +43,7 @@ function template(f: FormState, unplaced: SpecFinding[], errorCount: number): Te
             ${unplaced.length > 0 ? html`<ul>${unplaced.map((p) => html`<li>${p.message}</li>`)}</ul>` : nothing}
           </div>`
         : nothing}
+      ${afterLaunchChoice(disabled)}
       <div class="buttons">
         <vscode-button id="create" ?disabled=${disabled} @click=${() => submit(false)}>Create revision</vscode-button>
         <vscode-button id="create-launch" ?disabled=${disabled} @click=${() => submit(true)}>Create and launch</vscode-button>
@@ -51,6 +53,25 @@ function template(f: FormState, unplaced: SpecFinding[], errorCount: number): Te
       </div>
     </footer>
   </main>`;
+}
+
+/**
+ * What Create and launch does with traffic once the revision runs: a service's first revision
+ * takes all of it anyway; a later one gets none unless routed here or rolled out.
+ */
+function afterLaunchChoice(disabled: boolean): TemplateResult {
+  const pick = (event: Event): void => {
+    app.afterLaunch = (event.target as HTMLSelectElement).value as AfterLaunch;
+    update();
+  };
+  return html`<div class="after-launch">
+    <vscode-label for="after-launch">After launch</vscode-label>
+    <vscode-single-select id="after-launch" ?disabled=${disabled} .value=${app.afterLaunch} @change=${pick}>
+      <vscode-option value="keep" ?selected=${app.afterLaunch === 'keep'}>Keep the traffic where it is (a service's first revision gets all of it)</vscode-option>
+      <vscode-option value="route" ?selected=${app.afterLaunch === 'route'}>Route all traffic to it once it is ready</vscode-option>
+      <vscode-option value="rollout" ?selected=${app.afterLaunch === 'rollout'}>Start a rollout to it (the service's plan)</vscode-option>
+    </vscode-single-select>
+  </div>`;
 }
 
 export function update(): void {
@@ -87,7 +108,7 @@ function submit(launch: boolean): void {
   app.busy = { requestId, text: launch ? 'Creating and launching the revision…' : 'Creating the revision…' };
   app.banner = undefined;
   update();
-  post({ type: 'create', requestId, spec: spec as unknown as Record<string, unknown>, launch });
+  post({ type: 'create', requestId, spec: spec as unknown as Record<string, unknown>, launch, ...(launch && app.afterLaunch !== 'keep' ? { afterLaunch: app.afterLaunch } : {}) });
 }
 
 function openYaml(): void {

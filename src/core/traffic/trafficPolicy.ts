@@ -206,3 +206,16 @@ export function replicasForSplit(traffic: readonly TrafficTarget[], total: numbe
   const pool = Math.max(total, serving.length);
   return serving.map((t) => ({ revision: t.revision, replicas: Math.max(1, Math.round((pool * t.percent) / 100)) }));
 }
+
+/**
+ * What is wrong with a share typed for one revision of a split, as the person types it: a whole
+ * percent within what is left to give; the last one must take exactly what is left, so the sum is 100.
+ */
+export function shareInputProblem(text: string, remaining: number, last: boolean): string | undefined {
+  const trimmed = text.trim().replace(/%$/, '');
+  if (!/^\d{1,3}$/.test(trimmed)) return 'Enter a whole percent, e.g. 10.';
+  const percent = Number(trimmed);
+  if (percent > remaining) return `Only ${remaining}% is left to give: enter at most ${remaining}.`;
+  if (last && percent !== remaining) return `The shares must add up to 100: this last one takes the remaining ${remaining}.`;
+  return undefined;
+}

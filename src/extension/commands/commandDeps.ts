@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
+import type { RolloutDrivers } from '../common/rolloutDrivers';
 import type { UserInput } from '../common/userInput';
 import type { RevisionForms } from '../form/revisionForms';
 import type { ParseCache } from '../language/parseCache';
@@ -17,4 +18,6 @@ export interface CommandDeps {
   forms: RevisionForms;
   /** The language features' parses of open specs, shared with the spec commands. */
   parses: ParseCache;
+  /** The rollouts this window drives. */
+  drivers: RolloutDrivers;
 }

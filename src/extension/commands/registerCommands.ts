@@ -1,6 +1,8 @@
 import type { CommandDeps } from './commandDeps';
 import { registerFormCommands } from './formCommands';
 import { registerRevisionCommands } from './revisionCommands';
+import { registerRolloutCommands } from './rolloutCommands';
+import { registerTrafficCommands } from './trafficCommands';
 import { registerSpecCommands } from './specCommands';
 import { registerViewCommands } from './viewCommands';
 
@@ -10,4 +12,6 @@ export function registerCommands(deps: CommandDeps): void {
   registerViewCommands(deps);
   registerSpecCommands(deps);
   registerFormCommands(deps);
+  registerTrafficCommands(deps);
+  registerRolloutCommands(deps);
 }

@@ -6,6 +6,8 @@
 import * as vscode from 'vscode';
 import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
 import { newRevisionSpecTemplate } from '../../core/spec/template';
+import { servesTraffic, splitText } from '../../core/traffic/trafficModel';
+import { moveShare, stopDecision } from '../../core/traffic/trafficPolicy';
 import { loadEngine } from '../../bundles/loadEngine';
 import { registerCommand } from '../common/registerCommand';
 import { CommandIds, LanguageId } from '../ids';
@@ -79,8 +81,38 @@ async function scale(deps: CommandDeps, arg?: RevisionArg): Promise<void> {
   await withProgress(`Scaling ${describe(r)} to ${replicas}…`, () => session.getClient().scale(ref(r), { replicas }));
 }
 
+/**
+ * A revision that serves traffic cannot be stopped as it is: asks to move its share to another
+ * running revision first (the revision it moves to, or undefined when there is nothing to move or
+ * it is the only one running and the person agreed to leave the service with no traffic).
+ */
+async function askToMoveShare(deps: CommandDeps, r: RevisionModel): Promise<number | undefined> {
+  if (!servesTraffic(r)) return undefined;
+  const service = deps.tree.model.service(r.service);
+  const traffic = service?.traffic?.record.traffic ?? [];
+  const decision = stopDecision(traffic, r.revision, (service?.revisions ?? []).map((x) => ({ revision: x.revision, state: x.state.kind })));
+  if (decision.kind === 'free') return undefined;
+  if (decision.kind === 'lastServing') {
+    await deps.ui.confirm(`Stop ${describe(r)}?`, `It serves ${decision.share}% of the traffic and no other revision runs: "${r.service}" then has no revision serving until one is started.`, 'Stop');
+    return undefined;
+  }
+  const to = decision.candidates[0] as number;
+  await deps.ui.confirm(`Stop ${describe(r)}?`, `It serves ${decision.share}% of the traffic, and a stopped revision cannot hold traffic. Its share moves to revision ${to} first (then: ${splitText(moveShare(traffic, r.revision, to))}). To split it otherwise, use Split Traffic… first.`, `Move Its Share to #${to} and Stop`);
+  return to;
+}
+
+async function stop(deps: CommandDeps, arg?: RevisionArg): Promise<void> {
+  const r = await target(deps, arg, 'Revision to stop', (x) => x.state.kind !== 'stopped');
+  const moveTrafficTo = await askToMoveShare(deps, r);
+  await withProgress(`Stopping ${describe(r)}…`, () => deps.session.getClient().stop(ref(r), moveTrafficTo !== undefined ? { moveTrafficTo } : {}));
+  deps.logger.info(`Stopped ${describe(r)}${moveTrafficTo !== undefined ? `; its traffic went to revision ${moveTrafficTo}` : ''}`);
+}
+
 async function remove(deps: CommandDeps, arg?: RevisionArg): Promise<void> {
   const r = await target(deps, arg, 'Revision to delete');
+  if (servesTraffic(r)) {
+    throw new Error(`Could not delete ${describe(r)}: it serves ${r.traffic?.percent ?? 0}% of the traffic of "${r.service}". Move its traffic to another revision first (Split Traffic…, or Route All Traffic Here on another revision), or stop it if it is the only one running.`);
+  }
   const running = r.state.kind !== 'stopped' ? ' It is running: its pods, its endpoint and its autoscaler go too.' : '';
   await deps.ui.confirm(`Delete ${describe(r)} in namespace "${r.namespace}"?`, `The stored recipe "${r.message}" (${r.image}) is removed for good.${running} Other revisions stay.`, 'Delete');
   await withProgress(`Deleting ${describe(r)}…`, () => deps.session.getClient().delete(ref(r)));
@@ -135,11 +167,7 @@ export function registerRevisionCommands(deps: CommandDeps): void {
       await withProgress(`Starting ${describe(r)}…`, () => session.getClient().start(ref(r)));
       logger.info(`Started ${describe(r)}`);
     }),
-    registerCommand(logger, CommandIds.stop, async (arg?: RevisionArg) => {
-      const r = await target(deps, arg, 'Revision to stop', (x) => x.state.kind !== 'stopped');
-      await withProgress(`Stopping ${describe(r)}…`, () => session.getClient().stop(ref(r)));
-      logger.info(`Stopped ${describe(r)}`);
-    }),
+    registerCommand(logger, CommandIds.stop, (arg?: RevisionArg) => stop(deps, arg)),
     registerCommand(logger, CommandIds.scale, (arg?: RevisionArg) => scale(deps, arg)),
     registerCommand(logger, CommandIds.reproduce, (arg?: RevisionArg) => reproduce(deps, arg)),
     registerCommand(logger, CommandIds.delete, (arg?: RevisionArg) => remove(deps, arg)),

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { loadEngine } from '../../bundles/loadEngine';
 import type { CreateResult, DryRunResult } from '../../bundles/loadKube';
 import type { RevisionSpec } from '../../core/spec/revisionSpec';
+import type { ServiceSpec } from '../../core/spec/serviceSpec';
 import { specErrorSummary } from '../../core/spec/specErrorSummary';
 import { newRevisionSpecTemplate } from '../../core/spec/template';
 import { registerCommand } from '../common/registerCommand';
@@ -32,6 +33,7 @@ async function specOf({ parses }: CommandDeps, uri: vscode.Uri | undefined, acti
 
 async function create(deps: CommandDeps, uri: vscode.Uri | undefined, launch: boolean): Promise<CreateResult> {
   const { spec } = await specOf(deps, uri, launch ? 'create and launch a revision' : 'create a revision');
+  if ((spec as { kind?: unknown }).kind === 'Service') throw new Error(`Could not create a revision of "${spec.service}": this document holds a service's settings (kind: Service), not a revision. Use Apply Service Settings.`);
   const client = deps.session.getClient();
   // The client places it as every surface does: the spec's namespace, else the chosen one (resolveNamespace).
   const result = await client.create(spec, { launch });
@@ -42,6 +44,20 @@ async function create(deps: CommandDeps, uri: vscode.Uri | undefined, launch: bo
   const target: RevealTarget = { service: result.service, revision: result.revision, namespace: result.namespace, focus: false };
   void vscode.commands.executeCommand(CommandIds.revealRevision, target);
   return result;
+}
+
+/** Stores a `kind: Service` spec's settings in its service object; no revision is made, no traffic moves. */
+async function applyServiceSpec(deps: CommandDeps, uri?: vscode.Uri): Promise<string> {
+  const { spec } = await specOf(deps, uri, "apply the service's settings");
+  if ((spec as { kind?: unknown }).kind !== 'Service') throw new Error(`Could not apply service settings: this document is a revision spec (kind: Revision). Create it as a revision instead.`);
+  const service = spec as unknown as ServiceSpec;
+  const namespace = deps.session.namespaceFor(service.namespace);
+  const client = deps.session.getClient();
+  await client.traffic.applySettings(service.service, loadEngine().settingsOf(service), namespace);
+  const message = `Applied the settings of "${service.service}" in namespace "${namespace}" of context "${client.contextName}": ${service.gateway ? `traffic through the Gateway "${service.gateway.name}" (exact weights)` : 'the plain data plane'}${service.rollout ? `; rollouts of ${service.rollout.steps.join(' → ')}` : ''}.`;
+  deps.logger.info(message);
+  void vscode.window.showInformationMessage(message);
+  return message;
 }
 
 async function dryRun(deps: CommandDeps, uri?: vscode.Uri): Promise<DryRunResult> {
@@ -85,5 +101,6 @@ export function registerSpecCommands(deps: CommandDeps): void {
     registerCommand(logger, CommandIds.createAndLaunchFromSpec, (uri?: vscode.Uri) => create(deps, uri, true), { progressTitle: 'Creating and launching the revision…' }),
     registerCommand(logger, CommandIds.dryRunSpec, (uri?: vscode.Uri) => dryRun(deps, uri), { progressTitle: 'Dry-running the revision on the cluster…' }),
     registerCommand(logger, CommandIds.showRenderedObjects, (uri?: vscode.Uri) => showRenderedObjects(deps, uri)),
+    registerCommand(logger, CommandIds.applyServiceSpec, (uri?: vscode.Uri) => applyServiceSpec(deps, uri), { progressTitle: "Applying the service's settings…" }),
   );
 }

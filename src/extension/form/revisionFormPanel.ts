@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { loadEngine } from '../../bundles/loadEngine';
 import type { RevisionSpec } from '../../core/spec/revisionSpec';
-import type { FormOrigin, HostToWebview } from '../../shared/formProtocol';
+import type { AfterLaunch, FormOrigin, HostToWebview } from '../../shared/formProtocol';
+import type { RevisionClient } from '../../bundles/loadKube';
+import type { RolloutDrivers } from '../common/rolloutDrivers';
 import type { RevealTarget } from '../tree/revealRevision';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
@@ -26,6 +28,7 @@ export class RevisionFormPanel {
     private readonly logger: Logger,
     private readonly spec: Record<string, unknown>,
     private readonly origin: FormOrigin,
+    private readonly drivers: RolloutDrivers,
   ) {
     panel.webview.options = {
       enableScripts: true,
@@ -107,19 +110,39 @@ export class RevisionFormPanel {
         return;
       }
       case 'create':
-        await this.create(message.requestId, message.spec as unknown as RevisionSpec, message.launch);
+        await this.create(message.requestId, message.spec as unknown as RevisionSpec, message.launch, message.afterLaunch ?? 'keep');
         return;
     }
   }
 
-  private async create(requestId: number, spec: RevisionSpec, launch: boolean): Promise<void> {
+  /**
+   * After a launch: all traffic to the new revision once ready, or a rollout to it (the service's
+   * plan, driven by this window). A service's first revision has all the traffic already.
+   */
+  private async afterLaunch(client: RevisionClient, result: { service: string; revision: number; namespace: string }, choice: AfterLaunch, report: (message: string) => void): Promise<string> {
+    if (choice === 'keep') return '';
+    const service = await client.traffic.service(result.service, result.namespace);
+    if (service.revisions.find((r) => r.revision === result.revision)?.traffic?.percent === 100) return ' It is the service\'s first serving revision, so it has all the traffic.';
+    const by = await client.traffic.describeClient('VS Code');
+    if (choice === 'route') {
+      await client.traffic.routeAll(result, { by, onProgress: report });
+      return ' All traffic now goes to it.';
+    }
+    await client.traffic.startRollout(result.service, result.revision, undefined, { namespace: result.namespace, driver: by });
+    void this.drivers.drive(client, result.service, result.namespace, by);
+    return ' A rollout to it started (the service\'s plan), driven by this window.';
+  }
+
+  private async create(requestId: number, spec: RevisionSpec, launch: boolean, afterLaunch: AfterLaunch): Promise<void> {
     const what = `${launch ? 'Creating and launching' : 'Creating'} a revision of "${spec.service}"`;
     try {
-      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${what}…` }, async () => {
+      const { result, traffic } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${what}…` }, async (progress) => {
         const client = this.session.getClient();
-        return client.create(spec, launch ? { launch: true } : {});
+        const created = await client.create(spec, launch ? { launch: true } : {});
+        const note = created.started ? await this.afterLaunch(client, created, afterLaunch, (message) => progress.report({ message })) : '';
+        return { result: created, traffic: note };
       });
-      const text = `Created revision ${result.revision} of "${result.service}" in namespace "${result.namespace}"${result.started ? ' and started it' : ''}.`;
+      const text = `Created revision ${result.revision} of "${result.service}" in namespace "${result.namespace}"${result.started ? ' and started it' : ''}.${traffic}`;
       this.logger.info(text);
       this.post({ type: 'result', requestId, ok: true, message: text });
       void vscode.window.showInformationMessage(text);

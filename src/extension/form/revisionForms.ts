@@ -6,6 +6,7 @@ import { starterSpec } from '../../core/spec/specDefaults';
 import { RevisionFormViewType, type FormOrigin } from '../../shared/formProtocol';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
+import type { RolloutDrivers } from '../common/rolloutDrivers';
 import { RevisionFormPanel } from './revisionFormPanel';
 
 /** A fresh spec with the values a new service usually starts from. */
@@ -22,13 +23,14 @@ export class RevisionForms {
     private readonly context: vscode.ExtensionContext,
     private readonly session: ClusterSession,
     private readonly logger: Logger,
+    private readonly drivers: RolloutDrivers,
   ) {
     context.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(RevisionFormViewType, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
           // The webview restores its own draft from this state; the host only needs the origin.
           const origin = loadEngine().parseSavedOrigin(state) ?? { kind: 'blank' };
-          new RevisionFormPanel(panel, context.extensionUri, session, logger, blankSpec(origin.service), origin);
+          new RevisionFormPanel(panel, context.extensionUri, session, logger, blankSpec(origin.service), origin, drivers);
         },
       }),
     );
@@ -40,7 +42,7 @@ export class RevisionForms {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
     });
-    new RevisionFormPanel(panel, extensionUri, this.session, this.logger, spec, origin);
+    new RevisionFormPanel(panel, extensionUri, this.session, this.logger, spec, origin, this.drivers);
   }
 
   openBlank(): void {

@@ -85,8 +85,15 @@ function quickFixProvider(parses: ParseCache): vscode.CodeActionProvider {
 const codeLensProvider: vscode.CodeLensProvider = {
   provideCodeLenses(doc) {
     if (!isSpecDocument(doc)) return [];
-    const line = loadEngine().codeLensLine(doc.getText());
+    const engine = loadEngine();
+    const line = engine.codeLensLine(doc.getText());
     const range = new vscode.Range(line, 0, line, 0);
+    if (engine.declaredKind(doc.getText()) === 'Service') {
+      return [
+        new vscode.CodeLens(range, { title: 'Apply service settings', command: CommandIds.applyServiceSpec, arguments: [doc.uri] }),
+        new vscode.CodeLens(range, { title: 'Show rendered objects', command: CommandIds.showRenderedObjects, arguments: [doc.uri] }),
+      ];
+    }
     return [
       new vscode.CodeLens(range, { title: 'Create revision', command: CommandIds.createRevisionFromSpec, arguments: [doc.uri] }),
       new vscode.CodeLens(range, { title: 'Create and launch', command: CommandIds.createAndLaunchFromSpec, arguments: [doc.uri] }),

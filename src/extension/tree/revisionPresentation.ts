@@ -5,6 +5,7 @@
 import { describeState } from '../../core/kube/describeState';
 import { formatAge } from '../../core/kube/formatAge';
 import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
+import { revisionTrafficDetails, revisionTrafficText, revisionTrafficTokens, serviceTrafficText, serviceTrafficTokens } from './trafficPresentation';
 
 /** The state word(s) shown first in the description: `running 2/2`, `failed: ImagePullBackOff`. */
 export function stateText(revision: RevisionModel): string {
@@ -16,7 +17,7 @@ export function revisionLabel(revision: RevisionModel): string {
 }
 
 export function revisionDescription(revision: RevisionModel, now = Date.now()): string {
-  return [stateText(revision), revision.image, formatAge(revision.createdAt, now)].filter((p) => p !== '').join(' · ');
+  return [stateText(revision), revisionTrafficText(revision), revision.image, formatAge(revision.createdAt, now)].filter((p) => p !== '').join(' · ');
 }
 
 /**
@@ -28,17 +29,18 @@ export function revisionContextValue(revision: RevisionModel): string {
   if (revision.state.kind !== 'stopped' && revision.state.kind !== 'stopping') tokens.push('scalable');
   if (revision.autoscaling) tokens.push('autoscaled');
   if (revision.endpoint) tokens.push('hasEndpoint');
+  tokens.push(...revisionTrafficTokens(revision));
   return tokens.join(' ');
 }
 
-export function serviceContextValue(service: ServiceModel): string {
-  return service.endpoint ? 'service hasEndpoint' : 'service';
+export function serviceContextValue(service: ServiceModel, now = Date.now()): string {
+  return [service.endpoint ? 'service hasEndpoint' : 'service', ...serviceTrafficTokens(service, now)].join(' ');
 }
 
-export function serviceDescription(service: ServiceModel): string {
+export function serviceDescription(service: ServiceModel, now = Date.now()): string {
   const running = service.revisions.filter((r) => r.state.kind === 'running').length;
   const count = `${service.revisions.length} revision${service.revisions.length === 1 ? '' : 's'}`;
-  return running > 0 ? `${count} · ${running} running` : count;
+  return [running > 0 ? `${count} · ${running} running` : count, serviceTrafficText(service, now)].filter((p) => p !== '').join(' · ');
 }
 
 export interface DetailLine {
@@ -49,8 +51,8 @@ export interface DetailLine {
   contextValue?: string;
 }
 
-/** The children of a revision: replicas, pods, endpoint, autoscaling, resources. */
-export function revisionDetails(revision: RevisionModel): DetailLine[] {
+/** The children of a revision: replicas, pods, endpoint, traffic and tags, autoscaling, resources. */
+export function revisionDetails(revision: RevisionModel, dataPlane?: string): DetailLine[] {
   const lines: DetailLine[] = [];
   const s = revision.state;
   if (s.kind === 'running' || s.kind === 'starting' || s.kind === 'failed') lines.push({ key: 'replicas', label: 'Replicas', description: `${s.ready} ready of ${s.desired}` });
@@ -60,6 +62,7 @@ export function revisionDetails(revision: RevisionModel): DetailLine[] {
     lines.push({ key: `pod:${pod.name}`, label: `Pod ${pod.name}`, description: [pod.phase, pod.ready ? 'ready' : 'not ready', pod.reason, pod.node ? `on ${pod.node}` : undefined].filter(Boolean).join(' · ') });
   }
   if (revision.endpoint) lines.push({ key: 'endpoint', label: 'Endpoint', description: revision.endpoint, contextValue: 'detail endpoint hasEndpoint' });
+  lines.push(...revisionTrafficDetails(revision, dataPlane));
   if (revision.autoscaling) {
     const a = revision.autoscaling;
     lines.push({ key: 'autoscaling', label: 'Autoscaling', description: `${a.minReplicas}–${a.maxReplicas} replicas on ${a.metric}${a.current !== undefined ? `, ${a.current} now` : ''}` });

@@ -3,8 +3,9 @@ import type { KubeErrorKind } from '../../core/kube/kubeErrors';
 import type { ServiceModel } from '../../core/kube/revisionState';
 import { CommandIds } from '../ids';
 import { revisionContextValue, revisionDetails, revisionLabel, serviceContextValue, serviceDescription, stateText } from './revisionPresentation';
+import { revisionTrafficText, serviceDetails } from './trafficPresentation';
 import type { RevisionsTreeModel } from './revisionsTreeModel';
-import { ContextNode, DetailNode, LoadMoreNode, MessageNode, RevisionNode, ServiceNode, type TreeNode } from './treeNodes';
+import { ContextNode, DetailNode, LoadMoreNode, MessageNode, RevisionNode, ServiceDetailNode, ServiceNode, type TreeNode } from './treeNodes';
 
 /** Everything the view draws for a service and its revisions (ages aside, which tick by themselves). */
 function appearance(service: ServiceModel): string {
@@ -12,7 +13,8 @@ function appearance(service: ServiceModel): string {
     serviceDescription(service),
     serviceContextValue(service),
     service.endpoint,
-    service.revisions.map((r) => [revisionLabel(r), stateText(r), r.image, revisionContextValue(r), revisionDetails(r)]),
+    serviceDetails(service),
+    service.revisions.map((r) => [revisionLabel(r), stateText(r), r.image, revisionContextValue(r), revisionDetails(r, service.traffic?.dataPlane), revisionTrafficText(r)]),
   ]);
 }
 
@@ -58,6 +60,8 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly nodes = new Map<string, ServiceNode>();
+  /** What each service node showed when last drawn: a rollout's state changes with time alone. */
+  private readonly drawn = new Map<string, string>();
   private shown = ServicePageSize;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -65,6 +69,7 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.subscriptions = [
       model.onDidChangeState(() => {
         this.nodes.clear();
+        this.drawn.clear();
         this.changed.fire(undefined);
       }),
       model.onDidChangeServices((names) => {
@@ -73,8 +78,10 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
           const service = this.model.service(name);
           // Many watch events change nothing a person sees (a pod's resourceVersion, a status
           // heartbeat): redrawing anyway would flicker and close an open context menu.
-          if (node && service && appearance(service) !== appearance(node.model)) {
+          const now = service ? appearance(service) : undefined;
+          if (node && service && now !== (this.drawn.get(name) ?? appearance(node.model))) {
             node.model = service;
+            this.drawn.set(name, now ?? '');
             this.changed.fire(node);
           } else if (node && service) node.model = service;
         }
@@ -96,6 +103,7 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   getParent(element: TreeNode): TreeNode | undefined {
     if (element instanceof RevisionNode) return this.serviceNode(element.model.service);
     if (element instanceof DetailNode) return new RevisionNode(element.revision);
+    if (element instanceof ServiceDetailNode) return this.serviceNode(element.service.name);
     return undefined;
   }
 
@@ -111,7 +119,7 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       this.shown = (Math.floor(index / ServicePageSize) + 1) * ServicePageSize;
       this.changed.fire(undefined);
     }
-    return new RevisionNode(model);
+    return new RevisionNode(model, this.model.services[index]?.traffic?.dataPlane);
   }
 
   private serviceNode(name: string): ServiceNode | undefined {
@@ -122,6 +130,7 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     else {
       node = new ServiceNode(service);
       this.nodes.set(name, node);
+      this.drawn.set(name, appearance(service));
     }
     return node;
   }
