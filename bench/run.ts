@@ -22,7 +22,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { ManagedSelector, revisionObjectName } from '../src/core/kube/labels';
-import { renderRevision } from '../src/core/kube/renderObjects';
+import { renderRevision, servicePorts } from '../src/core/kube/renderObjects';
+import { renderStableService, stableSelector } from '../src/core/traffic/dataPlane';
+import { renderServiceObject } from '../src/core/traffic/serviceRecord';
 import { buildNamespaceModel, type ServiceModel } from '../src/core/kube/revisionState';
 import type { RevisionSpec } from '../src/core/spec/revisionSpec';
 import type * as KubeModule from '../src/kube/index';
@@ -140,11 +142,16 @@ async function seed(kube: typeof KubeModule, kubeconfig: string, namespace: stri
   await pool(work, 24, async ({ service, revision }) => {
     const objects = renderRevision(spec(service, revision), { namespace, revision, createdAt: new Date().toISOString() });
     const record = await client.core.createNamespacedConfigMap({ namespace, body: objects.record });
-    // The newest revision of every service runs: its Deployment (one pod on kwok) and Service.
+    // The newest revision of every service runs: its Deployment (one pod on kwok) and Service,
+    // and it holds all the service's traffic: the service object and the stable Service selecting
+    // it (whose EndpointSlice the tree lists for the effective share).
     if (revision === revisions) {
       const owned = renderRevision(spec(service, revision), { namespace, revision, recordUid: record.metadata?.uid ?? '' });
       await client.apps.createNamespacedDeployment({ namespace, body: owned.deployment });
       await client.core.createNamespacedService({ namespace, body: owned.service });
+      const traffic = [{ revision, percent: 100 }];
+      const object = await client.core.createNamespacedConfigMap({ namespace, body: renderServiceObject({ service, revisionCounter: revisions, traffic, settings: {} }, namespace) });
+      await client.core.createNamespacedService({ namespace, body: renderStableService(service, namespace, servicePorts(spec(service, revision)), stableSelector(service, traffic), { uid: object.metadata?.uid ?? '' }) });
     }
     if (++done % 1000 === 0) log(`seeded ${done}/${work.length} revisions (${Math.round((Date.now() - started) / 1000)} s)`);
   });
@@ -169,7 +176,7 @@ async function treeAtScale(kube: typeof KubeModule, kubeconfig: string, services
   const namespace = 'bench';
   await seed(kube, kubeconfig, namespace, services, revisions);
   const get = rawClient(kubeconfig);
-  // The same five label-selected collections the extension lists.
+  // The same label-selected collections the extension lists (records, workloads, pods, Services, service objects, EndpointSlices).
   const paths = Object.values(TreeCollections).map((c) => `${c.path(namespace)}?labelSelector=${encodeURIComponent(c.selector)}`);
   const client = kube.RevisionClient.connect({ kubeconfig, namespace });
   const raw: number[] = [];
@@ -208,7 +215,7 @@ async function treeAtScale(kube: typeof KubeModule, kubeconfig: string, services
     pairs.push((model.at(-1) as number) / (raw.at(-1) as number));
     revisionsSeen = tree.reduce((n, s) => n + s.revisions.length, 0);
   }
-  record(`raw LIST calls (5 in parallel, plain HTTPS, median of 11), ${services}×${revisions}`, ms(median(raw)), '', 'rawListMs', { median: median(raw), samples: raw });
+  record(`raw LIST calls (${paths.length} in parallel, plain HTTPS, median of 11), ${services}×${revisions}`, ms(median(raw)), '', 'rawListMs', { median: median(raw), samples: raw });
   record('model producing the full tree (same LISTs + parse + build)', `${ms(median(model))} (${revisionsSeen} revisions)`, '', 'modelMs', { median: median(model), samples: model, revisions: revisionsSeen });
   record('  of which building the tree from the listed objects', ms(median(build)), '', 'buildMs', { median: median(build), samples: build });
   record('ratio model / raw (medians; median of per-round ratios)', `${(median(model) / median(raw)).toFixed(2)}; ${median(pairs).toFixed(2)}`, '< 1.5', 'treeRatio', { ofMedians: median(model) / median(raw), medianOfRounds: median(pairs), rounds: pairs });
