@@ -99,8 +99,10 @@ describe('Revision commands', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
-  it('Stop removes the workload but keeps the recipe', async () => {
-    await run('stop', 'iris', 2);
+  it('Stop removes the workload but keeps the recipe, moving the traffic it served first', async () => {
+    // Revision 2 was the first started: it serves all the traffic, so Stop asks to move its share.
+    await runAnswering(['Move Its Share to #3 and Stop'], 'stop', 'iris', 2);
+    assert.equal((await admin.traffic.service('iris')).revisions.find((r) => r.revision === 3)?.traffic?.percent, 100);
     assert.equal((await admin.getRevision({ service: 'iris', revision: 2 })).state.kind, 'stopped');
     await waitForShown(api, 'iris', 2, /^stopped/);
   });
