@@ -3,6 +3,9 @@
  * cluster/start.sh; its env file is passed in the environment). Helpers only: no fakes.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { RevisionClient } from '../../src/kube/revisionClient';
 import type { RevisionSpec } from '../../src/core/spec/revisionSpec';
@@ -72,4 +75,47 @@ export function makeSpec(service: string, changes: Partial<RevisionSpec> = {}): 
     replicas: 2,
     ...changes,
   };
+}
+
+/** The KEY=value lines of a cluster's env file (cluster/start.sh writes it). */
+function readClusterEnv(dir: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(join(dir, 'env'), 'utf8').split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return env;
+}
+
+/**
+ * Gives the enclosing describe block a control plane of its own, for tests that break the
+ * cluster on purpose (stop the API server, freeze etcd). What such a fault leaves behind in the
+ * controllers' watch caches (a Deployment whose status stopped updating was seen after an etcd
+ * freeze) must not reach the tests that share the suite's cluster afterwards. The helpers above
+ * read the cluster from the environment, so the block's tests use the new one unchanged.
+ */
+export function useOwnControlPlane(): void {
+  let dir: string | undefined;
+  const saved: Record<string, string | undefined> = {};
+  before(function () {
+    // Starting a cluster takes 20-40 s on a loaded 2-core machine; a hang guard, not a target.
+    this.timeout(600_000);
+    dir = mkdtempSync(join(tmpdir(), 'serve-revisions-own-cluster-'));
+    const started = spawnSync('bash', ['cluster/start.sh'], { encoding: 'utf8', env: { ...process.env, SERVE_REVISIONS_CLUSTER_DIR: dir } });
+    if (started.status !== 0) throw new Error(`cluster/start.sh for a control plane of its own failed (exit ${started.status}): ${started.stderr.slice(-2000)}`);
+    for (const [key, value] of Object.entries(readClusterEnv(dir))) {
+      saved[key] = process.env[key];
+      process.env[key] = value;
+    }
+  });
+  after(function () {
+    this.timeout(120_000);
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    if (!dir) return;
+    spawnSync('bash', ['cluster/stop.sh'], { encoding: 'utf8', env: { ...process.env, SERVE_REVISIONS_CLUSTER_DIR: dir } });
+    rmSync(dir, { recursive: true, force: true });
+  });
 }

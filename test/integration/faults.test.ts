@@ -3,11 +3,13 @@ import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { revisionSelector } from '../../src/core/kube/labels';
 import type { RevisionChange, WatchStatus } from '../../src/kube/namespaceWatcher';
 import type { RevisionClient } from '../../src/kube/revisionClient';
-import { adminClient, adminKubeconfig, clusterScript, deleteNamespace, freshNamespace, makeSpec, waitFor } from './cluster';
+import { adminClient, adminKubeconfig, clusterScript, deleteNamespace, freshNamespace, makeSpec, useOwnControlPlane, waitFor } from './cluster';
 
 describe('faults: the API server or etcd goes away', function () {
   // A hang guard: a fault test waits for the control plane to recover, which a loaded machine slows.
   this.timeout(600_000);
+  // Faults on a cluster of their own: the suite's shared cluster never sees them.
+  useOwnControlPlane();
   let namespace: string;
 
   beforeEach(async () => {
