@@ -3,7 +3,7 @@ import { Labels } from '../../src/core/kube/labels';
 import { splitAtStep } from '../../src/core/traffic/rollout';
 import { TagHeader } from '../../src/core/traffic/dataPlane';
 import type { RevisionClient } from '../../src/kube/revisionClient';
-import { adminClient, adminCore, clusterScript, deleteNamespace, freshNamespace, makeSpec, waitFor } from './cluster';
+import { adminClient, adminCore, clusterScript, deleteNamespace, freshNamespace, makeSpec, useOwnControlPlane, waitFor } from './cluster';
 import { httpRoute, routeWeights, runningRevisions, stableSelectorOf, storedRecord, storedTraffic, tagRules } from './trafficFixture';
 
 describe('traffic on the Gateway API data plane', function () {
@@ -79,6 +79,8 @@ describe('traffic on the Gateway API data plane', function () {
 
 describe('a rollout when the API server goes away', function () {
   this.timeout(600_000);
+  // A fault on a control plane of its own, as faults.test.ts does: the shared cluster never sees it.
+  useOwnControlPlane();
   let namespace: string;
 
   beforeEach(async () => {
