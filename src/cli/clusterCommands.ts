@@ -1,6 +1,6 @@
 /** The CLI commands that act on a cluster: list, create, start, stop, scale, reproduce, delete. */
 import { parseArgs } from 'node:util';
-import { loadKube, type RevisionClient } from '../bundles/loadKube';
+import type { RevisionClient } from '../bundles/loadKube';
 import { describeState } from '../core/kube/describeState';
 import { formatAge } from '../core/kube/formatAge';
 import { resolveNamespace } from '../core/kube/resolveNamespace';
@@ -11,7 +11,7 @@ import { settingsOf, type ServiceSpec } from '../core/spec/serviceSpec';
 import { escapeControl } from '../core/escapeText';
 import { specErrorSummary } from '../core/spec/specErrorSummary';
 import { diagnoseParsedSpec, parseSpecText } from '../core/spec/specDocument';
-import { ExitCode, formatDiagnostic, outputOption, readSpecFile, UsageError, type CliIo } from './cliIo';
+import { connectClient, ExitCode, formatDiagnostic, outputOption, readSpecFile, table, UsageError, type CliIo } from './cliIo';
 
 const ClusterOptions = {
   output: { type: 'string', short: 'o' },
@@ -49,11 +49,6 @@ function wholeNumber(value: string | undefined, what: string, min: number): numb
   const n = Number(value);
   if (value === undefined || !/^\d+$/.test(value) || n < min) throw new UsageError(`${what} must be a whole number of at least ${min}, not "${value ?? ''}"`);
   return n;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
 function revisionJson(r: RevisionModel): Record<string, unknown> {
@@ -179,11 +174,7 @@ export async function runClusterCommand(command: string, args: string[], io: Cli
   if (!handler) throw new UsageError(`unknown command "${command}"`);
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: ClusterOptions });
   const output = outputOption(values.output);
-  const client = (io.loadKube ?? loadKube)().RevisionClient.connect({
-    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
-    ...(values.context ? { context: values.context } : {}),
-    ...(values.namespace ? { namespace: values.namespace } : {}),
-  });
+  const client = connectClient(values, io);
   const print = (text: string, json: unknown): void => io.stdout(output === 'json' ? `${JSON.stringify(json, null, 2)}\n` : text);
   return handler({ command, values, positionals, io, client, namespace: client.namespace, print });
 }

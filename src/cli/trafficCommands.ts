@@ -6,7 +6,7 @@
  *   diff SERVICE A B            (exit 0 same, 1 different, 2 trouble, like diff)
  */
 import { parseArgs } from 'node:util';
-import { loadKube, type RevisionClient } from '../bundles/loadKube';
+import type { RevisionClient } from '../bundles/loadKube';
 import { describeState } from '../core/kube/describeState';
 import { kubeErrorOf } from '../core/kube/kubeErrors';
 import type { ServiceModel } from '../core/kube/revisionState';
@@ -14,7 +14,7 @@ import { escapeControl, escapeControlLines } from '../core/escapeText';
 import { parseDuration, parseSteps, rolloutViewText, type RolloutView } from '../core/traffic/rollout';
 import { DefaultRolloutPlan, planText, type RolloutPlan } from '../core/traffic/trafficModel';
 import { parseAssignment } from '../core/traffic/trafficPolicy';
-import { ExitCode, outputOption, UsageError, type CliIo } from './cliIo';
+import { connectClient, ExitCode, outputOption, table, UsageError, type CliIo } from './cliIo';
 
 const Options = {
   output: { type: 'string', short: 'o' },
@@ -48,11 +48,6 @@ export function trafficJson(model: ServiceModel): { service: string; dataPlane: 
     dataPlane: model.traffic?.dataPlane ?? 'plain',
     traffic: model.revisions.map((r) => ({ revision: r.revision, percent: r.traffic?.percent ?? 0, effectivePercent: r.traffic?.effectivePercent ?? 0, tags: r.traffic?.tags ?? [] })),
   };
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
 function dataPlaneLine(model: ServiceModel, namespace: string): string {
@@ -223,11 +218,7 @@ export async function runTrafficCommand(command: string, args: string[], io: Cli
   if (!handler) throw new UsageError(`unknown command "${command}"`);
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: Options });
   const output = outputOption(values.output);
-  const client = (io.loadKube ?? loadKube)().RevisionClient.connect({
-    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
-    ...(values.context ? { context: values.context } : {}),
-    ...(values.namespace ? { namespace: values.namespace } : {}),
-  });
+  const client = connectClient(values, io);
   const json = output === 'json';
   const print = (text: string, data: unknown): void => io.stdout(json ? `${JSON.stringify(data, null, 2)}\n` : text);
   return handler({ values, positionals, io, client, namespace: client.namespace, json, print });

@@ -115,7 +115,10 @@ export class DataPlaneWriter {
     if (!ports) return;
     const selector = stableSelector(record.service, record.traffic);
     const owned = current?.metadata?.ownerReferences?.some((o) => o.uid === uid) ?? false;
-    if (current && owned && JSON.stringify(current.spec?.selector) === JSON.stringify(selector) && (!primary || JSON.stringify(current.spec?.ports?.map((p) => p.port)) === JSON.stringify(ports.map((p) => p.port)))) return;
+    // The API server returns a map's keys sorted: compare as sorted pairs.
+    const sameSelector = JSON.stringify(Object.entries(current?.spec?.selector ?? {}).sort()) === JSON.stringify(Object.entries(selector).sort());
+    const samePorts = !primary || JSON.stringify(current?.spec?.ports?.map((p) => p.port)) === JSON.stringify(ports.map((p) => p.port));
+    if (current && owned && sameSelector && samePorts) return;
     await applyObject(this.apis, renderStableService(record.service, namespace, ports.map(({ name, port, targetPort, protocol, appProtocol }) => ({ ...(name ? { name } : {}), port, ...(targetPort !== undefined ? { targetPort } : {}), ...(protocol ? { protocol } : {}), ...(appProtocol ? { appProtocol } : {}) })), selector, { uid }));
   }
 

@@ -37,7 +37,7 @@ describe('Revisions tree', () => {
   });
 
   it('shows the seeded services and their revisions, newest first, with their states', async () => {
-    const running = await waitForShown(api, 'iris', 2, /^running 1\/1 · ghcr\.io\/example\/iris:1\.1\.0 · /);
+    const running = await waitForShown(api, 'iris', 2, /^running 1\/1 · 100% · ghcr\.io\/example\/iris:1\.1\.0 · /);
     assert.equal(running.label, '#2 Retrained');
     assert.match(running.contextValue, /^revision running scalable\b/);
     const failed = await waitForShown(api, 'iris', 3, /^failed: ImagePullBackOff/);
