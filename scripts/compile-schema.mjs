@@ -21,7 +21,7 @@ function compileOne(schemaFile, outName) {
     // createdAt is written by the extension itself and ignored on create: no format code needed.
     formats: { 'date-time': true },
     // `markdownDescription`, `defaultSnippets`-style editor hints are allowed as annotations.
-    keywords: ['markdownDescription', 'x-group', 'x-order'],
+    keywords: ['markdownDescription', 'x-group', 'x-order', 'x-internal'],
   });
   const validate = ajv.compile(schema);
   const outDir = join(root, 'src/generated');

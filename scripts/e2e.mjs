@@ -200,15 +200,51 @@ async function locate(selector, inFrames, timeoutMs) {
 }
 
 const actions = {
-  async screenshot({ name }) {
+  /**
+   * The whole page, or with `selector` only that element (in a webview too, with `inFrames`), its
+   * top `maxHeight` pixels when given (a view's rows without the empty space below them).
+   */
+  async screenshot({ name, selector, inFrames, timeoutMs, maxHeight }) {
     if (!/^[\w.-]+$/.test(name)) throw new Error(`screenshot name must be a plain file name, got "${name}"`);
     const path = join(screenshotsDir, name.endsWith('.png') ? name : `${name}.png`);
-    await page.screenshot({ path });
+    if (selector && maxHeight && !inFrames) {
+      const box = await page.locator(selector).first().boundingBox({ timeout: timeoutMs });
+      if (!box) throw new Error(`${selector} is not visible`);
+      await page.screenshot({ path, clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, maxHeight) } });
+    } else if (selector) await (await locate(selector, inFrames, timeoutMs)).screenshot({ path, timeout: timeoutMs });
+    else await page.screenshot({ path });
     log(`screenshot ${path}`);
     return path;
   },
+  /** Runs `fn` (a function's source, given the element) on the first match; its JSON result. */
+  async evaluate({ selector, fn, inFrames, timeoutMs }) {
+    // A function, not a string: playwright evaluates a string as an expression.
+    const pageFunction = new Function(`return (${fn});`)();
+    return (await locate(selector, inFrames, timeoutMs)).evaluate(pageFunction);
+  },
+  /**
+   * What has the keyboard focus: the id of the focused element (else its tag and text) in the
+   * frame that has the focus, webviews included; null when nothing does.
+   */
+  async focused() {
+    for (const frame of [...page.frames()].reverse()) {
+      const found = await frame
+        .evaluate(() => {
+          if (!document.hasFocus()) return null;
+          const el = document.activeElement;
+          if (!el || el === document.body || el.tagName === 'IFRAME') return null;
+          return el.id || `${el.tagName.toLowerCase()}:${(el.textContent ?? '').trim().slice(0, 40)}`;
+        })
+        .catch(() => null);
+      if (found) return found;
+    }
+    return null;
+  },
   async click({ selector, inFrames, timeoutMs }) {
     await (await locate(selector, inFrames, timeoutMs)).click({ timeout: timeoutMs });
+  },
+  async hover({ selector, inFrames, timeoutMs }) {
+    await (await locate(selector, inFrames, timeoutMs)).hover({ timeout: timeoutMs });
   },
   async rightClick({ selector, inFrames, timeoutMs }) {
     await (await locate(selector, inFrames, timeoutMs)).click({ button: 'right', timeout: timeoutMs });

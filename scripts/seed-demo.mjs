@@ -3,8 +3,11 @@
 // project's own CLI (dist/cli.js), so the tree has something real to show:
 //   iris        #1 stopped, #2 running (2 replicas), #3 failed (image tag :fail-pull), #4 autoscaled 1–4
 //   llama-chat  #1 running on the GPU node
+// and, with kubectl, what the shipped examples reference (examples/demo-cluster.yaml: a ConfigMap,
+// a Secret, claims, a service account), so every example validates clean there and the ones that
+// can launch on this cluster do.
 //
-//   node scripts/seed-demo.mjs --kubeconfig FILE [-n demo]
+//   node scripts/seed-demo.mjs --kubeconfig FILE [-n demo] [--kubectl PATH]
 //
 // Run under Node 24 (the Kubernetes client needs ≥ 22.19). Build first (`node esbuild.mjs`).
 // Exits non-zero, naming the failed step, when a create fails.
@@ -16,7 +19,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { kubeconfig: { type: 'string' }, namespace: { type: 'string', short: 'n', default: 'demo' } } });
+const { values } = parseArgs({
+  options: { kubeconfig: { type: 'string' }, namespace: { type: 'string', short: 'n', default: 'demo' }, kubectl: { type: 'string', default: process.env.SERVE_REVISIONS_KUBECTL ?? 'kubectl' } },
+});
 
 const base = (service, message, image, extra = '') =>
   [
@@ -57,6 +62,13 @@ function cli(args) {
   return result.stdout;
 }
 
+// Idempotent: what exists is left as it is.
+const applied = spawnSync(values.kubectl, ['apply', '-n', values.namespace, '-f', join(root, 'examples/demo-cluster.yaml'), ...(values.kubeconfig ? ['--kubeconfig', values.kubeconfig] : [])], { encoding: 'utf8' });
+if (applied.status !== 0) {
+  console.error(`seed-demo: \`kubectl apply -f examples/demo-cluster.yaml\` failed (exit ${applied.status}):\n${applied.stderr || applied.stdout || applied.error?.message}`);
+  process.exit(1);
+}
+
 const listed = JSON.parse(cli(['list', '-o', 'json']));
 if (Array.isArray(listed) ? listed.length > 0 : (listed.services ?? []).length > 0) {
   console.log(`seed-demo: namespace "${values.namespace}" already has services; leaving it as it is.`);
@@ -77,4 +89,4 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`seed-demo: namespace "${values.namespace}" seeded: iris #1 stopped, #2 running ×2, #3 failing (:fail-pull), #4 autoscaled; llama-chat #1 on a GPU.`);
+console.log(`seed-demo: namespace "${values.namespace}" seeded: iris #1 stopped, #2 running ×2, #3 failing (:fail-pull), #4 autoscaled; llama-chat #1 on a GPU; what the examples reference (examples/demo-cluster.yaml).`);

@@ -13,7 +13,7 @@
 // code-server's flags are the ones scripts/e2e.mjs uses (commented there),
 // minus the test payload: a person opens the URL and the installed extension is just there.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,14 +130,14 @@ async function main() {
     const kubectl = readFileSync(join(clusterDir, 'env'), 'utf8').match(/^SERVE_REVISIONS_KUBECTL=(.*)$/m)?.[1];
     if (!kubectl) return die(`no SERVE_REVISIONS_KUBECTL in ${join(clusterDir, 'env')}`);
     output(kubectl, ['--kubeconfig', kubeconfig, 'config', 'set-context', '--current', '--namespace=demo']);
-    step('seed namespace "demo" with demo services', node, ['scripts/seed-demo.mjs', '--kubeconfig', kubeconfig, '-n', 'demo'], pathEnv);
+    step('seed namespace "demo" with demo services', node, ['scripts/seed-demo.mjs', '--kubeconfig', kubeconfig, '-n', 'demo', '--kubectl', kubectl], pathEnv);
   }
 
   // 4: code-server with the packaged extension installed.
   const home = join(cache, 'demo-vscode');
   const workspace = join(home, 'workspace');
   for (const d of ['user-data/User', 'extensions', 'xdg-config', 'xdg-data', 'xdg-cache', 'workspace']) mkdirSync(join(home, d), { recursive: true });
-  for (const example of ['iris-bentoml.revision.yaml', 'llama-vllm-gpu.revision.yaml']) {
+  for (const example of readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.yaml'))) {
     if (!existsSync(join(workspace, example))) copyFileSync(join(root, 'examples', example), join(workspace, example));
   }
   writeFileSync(

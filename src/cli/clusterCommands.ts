@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { RevisionClient } from '../bundles/loadKube';
 import { describeState } from '../core/kube/describeState';
 import { formatAge } from '../core/kube/formatAge';
+import { launchOutcome } from '../core/kube/launchOutcome';
 import { resolveNamespace } from '../core/kube/resolveNamespace';
 import type { RevisionModel } from '../core/kube/revisionState';
 import type { RevisionSpec } from '../core/spec/revisionSpec';
@@ -97,9 +98,15 @@ async function create({ positionals, values, io, client, print }: Run): Promise<
   }
   // --namespace wins over the spec's, the spec's over the context's (resolveNamespace, in the client).
   const result = await client.create(parsed.value as RevisionSpec, { ...(values.namespace ? { namespace: values.namespace } : {}), ...(values.launch ? { launch: true } : {}) });
-  print(`Created revision ${result.revision} of "${result.service}" in namespace "${result.namespace}"${result.started ? ' and started it' : ''}.\n`, result);
+  // What a launch led to, as the editor says it: never "started" for pods that already fail.
+  const state = result.started ? await client.firstVerdict(result, LaunchVerdictWaitMs) : undefined;
+  const outcome = result.started ? ` and ${launchOutcome(state).text.replace(/\.$/, '')}` : '';
+  print(`Created revision ${result.revision} of "${result.service}" in namespace "${result.namespace}"${outcome}.\n`, { ...result, ...(state ? { state: describeState(state) } : {}) });
   return ExitCode.ok;
 }
+
+/** How long create --launch waits for the first verdict on the pods (start --wait waits for as long as asked). */
+const LaunchVerdictWaitMs = 8_000;
 
 /** Polls until the revision runs or fails, or the timeout passes. */
 async function waitForStart(run: Run, t: Target): Promise<number> {

@@ -5,13 +5,13 @@
  * validator. Pure code: no `vscode`.
  */
 export { stringify as stringifyYaml } from 'yaml';
-export { diagnoseParsedSpec, parseSpecText } from '../core/spec/specDocument';
+export { diagnoseParsedSpec, findingToDiagnostic, parseSpecText } from '../core/spec/specDocument';
 export { findSpecProblems } from '../core/spec/validateSpec';
-export { clusterDiagnostics, referencedNames } from '../core/language/clusterChecks';
+export { clusterDiagnostics, clusterFindings, preventsRunning, referencedNames } from '../core/language/clusterChecks';
 export { completeSpec } from '../core/language/completion';
 export { hoverSpec } from '../core/language/hover';
 export { quickFixesFor } from '../core/language/quickFixes';
-export { codeLensLine, declaresRevisionSpec, renderedObjectsYaml, specValue } from '../core/language/specActions';
+export { codeLensLine, declaresRevisionSpec, renderedObjectsName, renderedObjectsYaml, specValue } from '../core/language/specActions';
 export { guardFormMessage, parseSavedOrigin } from '../core/form/formMessages';
 export { comparableSpecText } from '../core/traffic/compareSpecs';
 export { serviceSpecOf, settingsOf } from '../core/spec/serviceSpec';

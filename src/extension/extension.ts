@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
+import { ClusterChecks } from './common/clusterChecks';
 import { ClusterSession } from './common/clusterSession';
 import { Logger } from './common/logger';
 import { RolloutDrivers } from './common/rolloutDrivers';
@@ -7,6 +8,7 @@ import { UserInputSeam } from './common/userInput';
 import { RevisionForms } from './form/revisionForms';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
 import { registerRevisionsView } from './tree/registerRevisionsView';
+import type { AgeClock } from './tree/ageClock';
 import type { RevisionsTreeModel } from './tree/revisionsTreeModel';
 import type { RevisionsTreeProvider } from './tree/revisionsTreeProvider';
 
@@ -18,7 +20,9 @@ import type { RevisionsTreeProvider } from './tree/revisionsTreeProvider';
 export interface ExtensionTestApi {
   revisionsTree: RevisionsTreeProvider;
   revisionsModel: RevisionsTreeModel;
-  userInput: Pick<UserInputSeam, 'runWithAnswers'>;
+  /** Whether the rows' ages are being kept current (only while the view is visible). */
+  ageClock: Pick<AgeClock, 'running'>;
+  userInput: Pick<UserInputSeam, 'runWithAnswers' | 'prompts'>;
 }
 
 /**
@@ -30,13 +34,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const session = new ClusterSession(context.workspaceState, logger);
   const ui = new UserInputSeam();
   context.subscriptions.push(logger, session);
-  const parses = registerLanguageFeatures(context, session, logger);
+  const checks = new ClusterChecks(session, logger);
+  const parses = registerLanguageFeatures(context, session, checks, logger);
   const drivers = new RolloutDrivers(logger);
   context.subscriptions.push(drivers);
-  const forms = new RevisionForms(context, session, logger, drivers);
+  const forms = new RevisionForms(context, { session, logger, ui, checks, drivers });
   const tree = registerRevisionsView(context, session, logger);
-  registerCommands({ context, session, logger, ui, tree, forms, parses, drivers });
-  return { revisionsTree: tree.provider, revisionsModel: tree.model, userInput: ui };
+  registerCommands({ context, session, logger, ui, tree, forms, parses, checks, drivers });
+  return { revisionsTree: tree.provider, revisionsModel: tree.model, ageClock: tree.ageClock, userInput: ui };
 }
 
 export function deactivate(): void {

@@ -8,6 +8,7 @@ export { ClusterLookups } from './clusterLookups';
 export { type DryRunObjectResult, type DryRunOptions, type DryRunResult } from './dryRun';
 export { NamespaceWatcher, type RevisionChange, type WatchStatus } from './namespaceWatcher';
 export { RevisionClient, type ClientOptions, type CreateResult } from './revisionClient';
+export { type LocalForward } from './portForward';
 export { type ScaleRequest } from './revisionLifecycle';
 export { type RevisionRef } from './revisionStore';
 export { type DriveOptions, type DriveResult, type RolloutDriver } from './rolloutDriver';

@@ -6,11 +6,15 @@
 import { KubeActionError, kubeErrorOf } from '../core/kube/kubeErrors';
 import { resolveNamespace } from '../core/kube/resolveNamespace';
 import { authoredSpec, reproducedSpec } from '../core/kube/revisionRecord';
-import type { NamespaceObjects, RevisionModel, ServiceModel } from '../core/kube/revisionState';
+import { revisionSelector } from '../core/kube/labels';
+import type { NamespaceObjects, RevisionModel, RevisionState, ServiceModel } from '../core/kube/revisionState';
+import { SpecDefaults } from '../core/spec/specDefaults';
 import type { RevisionSpec } from '../core/spec/revisionSpec';
 import { makeKubeApis, type KubeApis } from './applyObject';
 import { connect, type ClusterConnection, type ConnectionOptions } from './clusterConnection';
 import { dryRunRevision, type DryRunOptions, type DryRunResult } from './dryRun';
+import { waitForVerdict } from './launchVerdict';
+import { forwardToLocalPort, type LocalForward } from './portForward';
 import { NamespaceWatcher } from './namespaceWatcher';
 import { RevisionLifecycle, type ScaleRequest } from './revisionLifecycle';
 import { RevisionStore, type RevisionRef } from './revisionStore';
@@ -166,6 +170,41 @@ export class RevisionClient {
   async reproduce(ref: RevisionRef, changes: Partial<Pick<RevisionSpec, 'message' | 'launchImmediately'>> = {}, options: { launch?: boolean } = {}): Promise<CreateResult> {
     const draft = await this.reproduceDraft(ref);
     return this.create({ ...draft, ...changes }, { namespace: this.placed(ref).namespace, ...(options.launch !== undefined ? { launch: options.launch } : {}) });
+  }
+
+  /** The number the next revision of `service` would get now (another create may take it first). */
+  nextRevisionNumber(service: string, namespace = this.namespace): Promise<number> {
+    return this.store.nextNumber(service, namespace);
+  }
+
+  /** Waits at most `timeoutMs` for a started revision's pods to run or say why they will not (launchOutcome words it). */
+  firstVerdict(ref: RevisionRef, timeoutMs: number): Promise<RevisionState | undefined> {
+    return waitForVerdict(this.apis, this.placed(ref), timeoutMs);
+  }
+
+  /**
+   * A local port reaching the revision's first port through the API server's port-forward; each
+   * connection goes to a ready pod of the revision. Throws when the revision has no ready pod now.
+   */
+  async forwardEndpoint(ref: RevisionRef): Promise<LocalForward & { targetPort: number }> {
+    const placed = this.placed(ref);
+    const action = `forward the endpoint of ${placed.service} #${placed.revision}`;
+    const { spec } = await this.readRecord(placed);
+    const targetPort = spec.ports?.[0]?.containerPort ?? SpecDefaults.port.containerPort;
+    const readyPod = async (): Promise<string> => {
+      const pods = await this.apis.core.listNamespacedPod({ namespace: placed.namespace, labelSelector: revisionSelector(placed.service, placed.revision) });
+      const ready = pods.items.find((p) => !p.metadata?.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      if (!ready?.metadata?.name) throw new KubeActionError(`Could not ${action} in namespace "${placed.namespace}": it has no ready pod. Start it, or wait until a pod is ready.`, 'precondition');
+      return ready.metadata.name;
+    };
+    try {
+      await readyPod();
+    } catch (error) {
+      if (kubeErrorOf(error)) throw error;
+      throw this.store.fail(error, action, placed.namespace);
+    }
+    const forward = await forwardToLocalPort(this.connection.kubeConfig, { namespace: placed.namespace, port: targetPort, pod: readyPod });
+    return Object.assign(forward, { targetPort });
   }
 
   /** Sends every object `create` and `start` would write with `dryRun=All` (see dryRun.ts). */

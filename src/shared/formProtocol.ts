@@ -51,7 +51,14 @@ export interface CancelMessage {
   type: 'cancel';
 }
 
-export type WebviewToHost = ReadyMessage | CreateMessage | OpenYamlMessage | CancelMessage;
+/** Check the spec against the live cluster, as the YAML editor does; answered with `clusterFindings`. */
+export interface CheckClusterMessage {
+  type: 'checkCluster';
+  requestId: number;
+  spec: Record<string, unknown>;
+}
+
+export type WebviewToHost = ReadyMessage | CreateMessage | OpenYamlMessage | CancelMessage | CheckClusterMessage;
 
 // --- host → webview ---------------------------------------------------------------------------
 
@@ -72,9 +79,29 @@ export interface ResultMessage {
   ok: boolean;
   /** What happened, in a sentence for a person: success or what failed, why and the next step. */
   message: string;
+  /** The person declined a question the host asked (launching what cannot run): nothing failed, nothing was made. */
+  cancelled?: boolean;
 }
 
-export type HostToWebview = InitMessage | ResultMessage;
+/** A finding as it crosses to the webview: the shape of the checks' own findings, as plain data. */
+export interface FindingData {
+  severity: 'error' | 'warning';
+  message: string;
+  path: Array<string | number>;
+  code: string;
+  target: 'key' | 'value';
+}
+
+/** The answer to `checkCluster`: what only the cluster can say (missing Secrets, GPUs no node has…). */
+export interface ClusterFindingsMessage {
+  type: 'clusterFindings';
+  requestId: number;
+  findings: FindingData[];
+  /** Why there are none to show, when the cluster could not be asked (no kubeconfig, checks turned off). */
+  unavailable?: string;
+}
+
+export type HostToWebview = InitMessage | ResultMessage | ClusterFindingsMessage;
 
 // --- the guard --------------------------------------------------------------------------------
 
@@ -85,6 +112,7 @@ const Keys: Record<WebviewToHost['type'], readonly string[]> = {
   cancel: ['type'],
   create: ['type', 'requestId', 'spec', 'launch', 'afterLaunch'],
   openYaml: ['type', 'requestId', 'spec'],
+  checkCluster: ['type', 'requestId', 'spec'],
 };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

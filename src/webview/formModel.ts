@@ -1,7 +1,7 @@
 // The form's state in the webview: what the person typed, which fields they touched, what is
 // running, and its saved copy that survives hiding the panel and reloading the window.
 import { blankFormState, type FormState } from '../core/form/formState';
-import type { AfterLaunch, FormOrigin } from '../shared/formProtocol';
+import type { AfterLaunch, FindingData, FormOrigin } from '../shared/formProtocol';
 import { host, type SavedState } from './host';
 
 export interface FormApp {
@@ -18,6 +18,19 @@ export interface FormApp {
   nextRequestId: number;
   /** What Create and launch does with the service's traffic once the revision runs. */
   afterLaunch: AfterLaunch;
+  /** The cluster's findings on the spec as last checked by the host (the YAML editor's cluster checks). */
+  cluster: { requestId: number; findings: FindingData[]; unavailable?: string };
+  /** The whole schema description under each field, not only its first sentence. */
+  detailedHelp: boolean;
+  /** Sections the person opened or closed, by id; the others follow their default. */
+  openSections: Record<string, boolean>;
+  /** Problems a prefilled draft came with (findingKey): shown at once, unlike those of fields left empty. */
+  existing: Set<string>;
+}
+
+/** A finding's identity across renders: its rule and where it is. */
+export function findingKey(finding: { code: string; path: ReadonlyArray<string | number> }): string {
+  return `${finding.code}@${finding.path.join('.')}`;
 }
 
 export const app: FormApp = {
@@ -31,6 +44,10 @@ export const app: FormApp = {
   banner: undefined,
   nextRequestId: 1,
   afterLaunch: 'keep',
+  cluster: { requestId: 0, findings: [] },
+  detailedHelp: false,
+  openSections: {},
+  existing: new Set<string>(),
 };
 
 export function restore(): void {

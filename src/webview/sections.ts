@@ -3,7 +3,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { emptyEnvRow, emptyPortRow, emptyVolumeRow, type EnvRow, type FormState, type PortRow, type VolumeRow } from '../core/form/formState';
 import { SpecDefaults, StarterValues } from '../core/spec/specDefaults';
-import { checkField, helpFor, idFor, problemList, problemsAt, removeButton, rowProblems, section, selectField, textField } from './fields';
+import { checkField, helpFor, problemsAt, radioField, removeButton, rowProblems, section, selectField, textField } from './fields';
 import { app, change } from './formModel';
 
 export function metadataSection(f: FormState): TemplateResult {
@@ -24,27 +24,28 @@ export function metadataSection(f: FormState): TemplateResult {
 
 function commandFields(f: FormState): TemplateResult {
   const path = 'command';
-  const problems = problemsAt(path);
-  const id = idFor(path);
-  const pick = (event: Event) => change(path, (s) => (s.commandMode = (event.target as HTMLInputElement).value as FormState['commandMode']));
-  return html`<div class="field wide" data-path=${path}>
-    <vscode-label for=${id}>Start command</vscode-label>
-    <vscode-radio-group id=${id} @change=${pick}>
-      <vscode-radio name="commandMode" value="none" label="Image entrypoint" ?checked=${f.commandMode === 'none'}>Image entrypoint</vscode-radio>
-      <vscode-radio name="commandMode" value="shell" label="Shell line" ?checked=${f.commandMode === 'shell'}>Shell line</vscode-radio>
-      <vscode-radio name="commandMode" value="argv" label="Arguments" ?checked=${f.commandMode === 'argv'}>Arguments (one per line)</vscode-radio>
-    </vscode-radio-group>
-    ${f.commandMode === 'shell'
-      ? html`<vscode-textfield id="f-command-shell" label="Shell line" placeholder="bentoml serve service:Model --port 3000" .value=${f.commandShell} ?invalid=${problems.length > 0}
+  const invalid = problemsAt(path).length > 0;
+  const extra =
+    f.commandMode === 'shell'
+      ? html`<vscode-textfield id="f-command-shell" label="Shell line" placeholder="bentoml serve service:Model --port 3000" .value=${f.commandShell} ?invalid=${invalid}
           @input=${(e: Event) => change(path, (s) => (s.commandShell = (e.target as HTMLInputElement).value))}></vscode-textfield>`
-      : nothing}
-    ${f.commandMode === 'argv'
-      ? html`<vscode-textarea id="f-command-argv" label="Arguments, one per line" rows="4" placeholder=${'python\n-m\nserver'} .value=${f.commandArgs} ?invalid=${problems.length > 0}
-          @input=${(e: Event) => change(path, (s) => (s.commandArgs = (e.target as HTMLInputElement).value))}></vscode-textarea>`
-      : nothing}
-    ${problemList(path, problems)}
-    <div class="help">${helpFor(['command'])}</div>
-  </div>`;
+      : f.commandMode === 'argv'
+        ? html`<vscode-textarea id="f-command-argv" label="Arguments, one per line" rows="4" placeholder=${'python\n-m\nserver'} .value=${f.commandArgs} ?invalid=${invalid}
+            @input=${(e: Event) => change(path, (s) => (s.commandArgs = (e.target as HTMLInputElement).value))}></vscode-textarea>`
+        : nothing;
+  return radioField<FormState['commandMode']>(
+    path,
+    'Start command',
+    [
+      ['none', 'Image entrypoint'],
+      ['shell', 'Shell line'],
+      ['argv', 'Arguments (one per line)'],
+    ],
+    () => f.commandMode,
+    (s, v) => (s.commandMode = v),
+    ['command'],
+    extra,
+  );
 }
 
 function envRow(f: FormState, row: EnvRow, i: number): TemplateResult {
@@ -179,7 +180,7 @@ export function advancedSection(f: FormState): TemplateResult {
   return section(
     'advanced',
     'Advanced',
-    'scaling, launch',
+    'replicas or autoscaling',
     html`${checkField('autoscaling', 'Autoscaling', () => f.autoscaling, (s, v) => (s.autoscaling = v), ['autoscaling'])}
       ${f.autoscaling
         ? html`<div class="grid">
@@ -202,12 +203,12 @@ export function advancedSection(f: FormState): TemplateResult {
               ? textField('autoscaling.gpuMetricName', 'GPU metric name', () => f.gpuMetricName, (s, v) => (s.gpuMetricName = v), { placeholder: SpecDefaults.gpuMetricName, help: ['autoscaling', 'gpuMetricName'] })
               : nothing}
           </div>`
-        : html`<div class="grid">${textField('replicas', 'Replicas', () => f.replicas, (s, v) => (s.replicas = v), { placeholder: String(SpecDefaults.replicas), help: ['replicas'] })}</div>`}
-      ${checkField('launchImmediately', 'Launch immediately', () => f.launchImmediately, (s, v) => (s.launchImmediately = v), ['launchImmediately'])}`,
+        : html`<div class="grid">${textField('replicas', 'Replicas', () => f.replicas, (s, v) => (s.replicas = v), { placeholder: String(SpecDefaults.replicas), help: ['replicas'] })}</div>`}`,
   );
 }
 
 export function storageSection(f: FormState): TemplateResult {
+  const used = f.volumes.length > 0 || f.serviceAccountName.trim() !== '';
   return section(
     'storage',
     'Storage & identity',
@@ -220,10 +221,12 @@ export function storageSection(f: FormState): TemplateResult {
       <div class="grid">
         ${textField('serviceAccountName', 'Service account', () => f.serviceAccountName, (s, v) => (s.serviceAccountName = v), { placeholder: 'default', help: ['serviceAccountName'] })}
       </div>`,
+    used,
   );
 }
 
 export function healthSection(f: FormState): TemplateResult {
+  const used = [f.healthPath, f.healthPort, f.healthInitialDelaySeconds, f.healthPeriodSeconds].some((v) => v.trim() !== '');
   return section(
     'health',
     'Health',
@@ -238,5 +241,6 @@ export function healthSection(f: FormState): TemplateResult {
         })}
         ${textField('healthCheck.periodSeconds', 'Period (s)', () => f.healthPeriodSeconds, (s, v) => (s.healthPeriodSeconds = v), { placeholder: String(SpecDefaults.healthPeriodSeconds), help: ['healthCheck', 'periodSeconds'] })}
       </div>`,
+    used,
   );
 }

@@ -4,9 +4,10 @@
  * a half-typed value survives; `stateToSpec` turns it into the spec value the schema and the
  * semantic checks judge, keeping text that is not a number as text so the finding says why.
  *
- * Normalisations (the same spec for Kubernetes): `false` for launchImmediately, readOnly and a
- * key reference's `optional` is written by leaving the field out; a CPU or memory given as a
- * number becomes its text (`2` → `"2"`).
+ * Normalisations (the same spec for Kubernetes): `false` for readOnly and a key reference's
+ * `optional` is written by leaving the field out; a CPU or memory given as a number becomes its
+ * text (`2` → `"2"`). `launchImmediately` is not a form field: the form's two buttons (Create
+ * revision, Create and launch) say whether it starts, so a draft's value is dropped.
  */
 import type { AutoscalingSpec, EnvVarSpec, HealthCheckSpec, PortSpec, RevisionSpec, ScalingMetric, VolumeSpec } from '../spec/revisionSpec';
 import { SpecApiVersion, SpecKind } from '../spec/revisionSpec';
@@ -73,7 +74,6 @@ export interface FormState {
   metric: ScalingMetric;
   target: string;
   gpuMetricName: string;
-  launchImmediately: boolean;
   volumes: VolumeRow[];
   serviceAccountName: string;
   healthPath: string;
@@ -119,7 +119,6 @@ export function blankFormState(service = ''): FormState {
     metric: StarterValues.autoscaling.metric,
     target: String(SpecDefaults.autoscalingTarget),
     gpuMetricName: '',
-    launchImmediately: false,
     volumes: [],
     serviceAccountName: '',
     healthPath: '',
@@ -207,7 +206,6 @@ export function specToState(input: Partial<RevisionSpec> | Record<string, unknow
     state.gpuMetricName = text(spec.autoscaling.gpuMetricName);
   }
   state.replicas = text(spec.replicas);
-  state.launchImmediately = spec.launchImmediately === true;
   state.volumes = (Array.isArray(spec.volumes) ? spec.volumes : []).map(volumeRowOf);
   state.serviceAccountName = text(spec.serviceAccountName);
   const health = spec.healthCheck;
@@ -319,7 +317,6 @@ export function stateToSpec(state: FormState): RevisionSpec {
   }
   // Replicas count only without an autoscaler; typed replicas are kept while autoscaling is on.
   if (!state.autoscaling) put(spec, 'replicas', integerOrText(state.replicas) as number | undefined);
-  if (state.launchImmediately) spec.launchImmediately = true;
 
   if (state.volumes.length > 0) {
     spec.volumes = state.volumes.map(volumeOf);

@@ -6,7 +6,7 @@
  */
 import { quoted } from '../spec/messageText';
 import { isEnvVarName } from '../spec/names';
-import { checkSpec, usesStrictEnvNames, type SpecPath } from '../spec/semanticChecks';
+import { checkSpec, usesStrictEnvNames, type SpecFinding, type SpecPath } from '../spec/semanticChecks';
 import { SpecDefaults } from '../spec/specDefaults';
 import { findingToDiagnostic, type ParsedSpec, type SpecDiagnostic } from '../spec/specDocument';
 
@@ -56,13 +56,42 @@ export function referencedNames(spec: unknown): { secrets: string[]; configMaps:
   return { secrets: [...secrets], configMaps: [...configMaps] };
 }
 
+/**
+ * The codes of cluster findings that mean "as it is, this revision cannot run here": its pods
+ * would stay Pending or fail to start, or Start is refused. Launching with one asks first.
+ */
+const CannotRun = new Set([
+  'cluster-secret-missing',
+  'cluster-secret-key-missing',
+  'cluster-configmap-missing',
+  'cluster-configmap-key-missing',
+  'cluster-pvc-missing',
+  'cluster-service-account-missing',
+  'cluster-gpu-unavailable',
+  'cluster-gpu-too-many',
+  'cluster-no-custom-metrics',
+]);
+
+export function preventsRunning(finding: Pick<SpecFinding, 'code'>): boolean {
+  return CannotRun.has(finding.code);
+}
+
+/** The cluster's findings placed on the spec text (the editor's diagnostics). */
 export function clusterDiagnostics(parsed: ParsedSpec, facts: ClusterFacts): SpecDiagnostic[] {
-  const spec = parsed.value;
+  return clusterFindings(parsed.value, facts).map((finding) => findingToDiagnostic(parsed, finding));
+}
+
+/**
+ * What only the live cluster can say about a spec, by field path: the editor places them on the
+ * text, the form beside its fields, Create and launch asks before launching one that prevents
+ * running, the dry run reports them. One code path for every surface.
+ */
+export function clusterFindings(spec: unknown, facts: ClusterFacts): SpecFinding[] {
   if (!isObject(spec)) return [];
-  const out: SpecDiagnostic[] = [];
+  const out: SpecFinding[] = [];
   const where = `namespace ${quoted(facts.namespace)}${facts.context ? ` of context ${quoted(facts.context)}` : ''}`;
   const warn = (code: string, path: SpecPath, message: string): void => {
-    out.push(findingToDiagnostic(parsed, { severity: 'warning', code, path, message, target: 'value' }));
+    out.push({ severity: 'warning', code, path, message, target: 'value' });
   };
   const missing = (known: readonly string[] | undefined, name: unknown): name is string => known !== undefined && typeof name === 'string' && name !== '' && !known.includes(name);
 
@@ -117,7 +146,7 @@ export function clusterDiagnostics(parsed: ParsedSpec, facts: ClusterFacts): Spe
     // The spec's own checks follow the current release; this cluster is older.
     for (const finding of checkSpec(spec, { kubernetesVersion: facts.kubernetesVersion })) {
       const name = finding.code === 'env-name' ? list(spec['env'])[finding.path[1] as number] : undefined;
-      if (isObject(name) && typeof name['name'] === 'string' && isEnvVarName(name['name'], true)) out.push(findingToDiagnostic(parsed, finding));
+      if (isObject(name) && typeof name['name'] === 'string' && isEnvVarName(name['name'], true)) out.push(finding);
     }
   }
   const autoscaling = spec['autoscaling'];

@@ -108,6 +108,9 @@ function serviceSkeletonSnippet(): string {
   return ['apiVersion: serve-revisions/v1', 'kind: Service', 'service: ${1:iris}', 'gateway:', '  name: ${2:public}', 'rollout:', '  steps: [${3:10, 50, 100}]', '  interval: ${4:2m}', '$0'].join('\n');
 }
 
+/** Top-level keys that exclude each other: a spec has `replicas` or `autoscaling`, not both. */
+const ExclusiveKeys: Record<string, string> = { replicas: 'autoscaling', autoscaling: 'replicas' };
+
 /** For tests: the snippets whose placeholders must agree with the spec's defaults. */
 export const DefaultSnippets = { blocks: BlockSnippets, skeleton: skeletonSnippet };
 
@@ -276,12 +279,8 @@ export function completeSpec(text: string, position: Position, options: Completi
   // In a list field (the cursor under `ports:`, or after `- `): whole items as snippets.
   const listField = isArraySchema(container) ? context.path[context.path.length - 1] : context.afterDash ? context.path[context.path.length - 2] : undefined;
   for (const block of Object.values(BlockSnippets)) {
-    if (block.field === 'autoscaling') {
-      if (atRoot && !context.siblings.has('autoscaling')) {
-        items.push(snippetItem(block.label, `autoscaling:\n${indentBlock(block.item, 2)}`, block.doc, context.range, extra));
-      }
-      continue;
-    }
+    // Autoscaling is a key: its property item below inserts this block, so it is listed once.
+    if (block.field === 'autoscaling') continue;
     if (listField === block.field) {
       const body = context.afterDash ? block.item : `- ${indentBlock(block.item, 2).trimStart()}`;
       items.push(snippetItem(block.label, body, block.doc, context.range, extra));
@@ -305,19 +304,23 @@ function extraOf(context: { keyCol: number; lineIndent: number }): number {
 }
 
 /** The keys the schema allows in `container` that the mapping does not have yet. */
-function propertyItems(container: SchemaNode, context: { siblings: Map<string, string>; prefix: string; range: Range }, extra: number): SpecCompletion[] {
+function propertyItems(container: SchemaNode, context: { path: readonly unknown[]; siblings: Map<string, string>; prefix: string; range: Range }, extra: number): SpecCompletion[] {
   const items: SpecCompletion[] = [];
+  const atRoot = context.path.length === 0;
   const properties = container.properties ?? {};
   const required = new Set(container.required ?? []);
   for (const [name, node] of Object.entries(properties)) {
     if (context.siblings.has(name) && name !== context.prefix) continue;
-    if (node.readOnly) continue;
+    // Set by the cluster or by an action, never typed: revision, createdAt, createdBy, reproducedFrom.
+    if (node.readOnly || node['x-internal']) continue;
+    // One or the other: a fixed number of replicas, or an autoscaler's range.
+    if (atRoot && ExclusiveKeys[name] !== undefined && context.siblings.has(ExclusiveKeys[name])) continue;
     items.push({
       label: name,
       kind: 'property',
       detail: `${required.has(name) ? 'required' : 'optional'} · ${typeLabel(node)}`,
       documentation: docOf(node),
-      insertText: indentContinuation(keySnippet(name, node), extra),
+      insertText: indentContinuation(atRoot && name === 'autoscaling' ? `autoscaling:\n${indentBlock(BlockSnippets.autoscaling.item, 2)}` : keySnippet(name, node), extra),
       snippet: true,
       range: context.range,
       sortText: `${required.has(name) ? '1' : '2'}${name}`,

@@ -20,6 +20,8 @@ export interface SchemaNode {
   oneOf?: SchemaNode[];
   type?: string | string[];
   readOnly?: boolean;
+  /** Written by an action (Reproduce), not by a person: never offered by completion. */
+  'x-internal'?: boolean;
   minimum?: number;
   maximum?: number;
 }

@@ -34,14 +34,26 @@ export function specValue(parsed: ParsedSpec): RevisionSpec | undefined {
 
 /**
  * Every object `create` + `start` would make, as multi-document YAML (what `serve-revisions render`
- * prints); for a service spec, the objects its settings become.
+ * prints), headed by a comment that says it is a preview: with the number the revision would get
+ * when it is known (`next`), else with 1 standing in for the number create assigns. For a service
+ * spec, the objects its settings become.
  */
-export function renderedObjectsYaml(spec: RevisionSpec | ServiceSpec, namespace: string, revision = (spec as RevisionSpec).revision ?? 1, defaultGpuResourceName?: string): string {
+export function renderedObjectsYaml(spec: RevisionSpec | ServiceSpec, namespace: string, next?: number, defaultGpuResourceName?: string): string {
   if (spec.kind === 'Service' || specKindOf(spec) === 'Service') {
-    const header = `# The objects the settings of "${spec.service}" become in namespace "${namespace}" (the route's backends follow the traffic).\n`;
+    const header = `# Preview: the objects the settings of "${spec.service}" become in namespace "${namespace}" (the route's backends follow the traffic; nothing is applied by this preview).\n`;
     return header + renderServiceSpec(spec as ServiceSpec, namespace).map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
   }
+  const revision = next ?? (spec as RevisionSpec).revision ?? 1;
   const objects = revisionObjectList(renderRevision(spec, { namespace, revision, ...(defaultGpuResourceName ? { defaultGpuResourceName } : {}) }));
-  const header = `# The objects revision ${revision} of "${spec.service}" becomes in namespace "${namespace}" (the number is assigned on create).\n`;
+  const header =
+    next !== undefined
+      ? `# Preview: the objects of "${spec.service}" as revision ${revision}, the next number in namespace "${namespace}" now (create assigns it; nothing is created by this preview).\n`
+      : `# Preview: the objects of "${spec.service}" in namespace "${namespace}", with revision 1 standing in for the number create assigns (nothing is created by this preview).\n`;
   return header + objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+}
+
+/** The preview document's name: `iris-r5.preview.yaml` with the number it would get, `iris.preview.yaml` without. */
+export function renderedObjectsName(service: string, next?: number): string {
+  const safe = service.replace(/[^A-Za-z0-9-]/g, '_') || 'revision';
+  return next !== undefined ? `${safe}-r${next}.preview.yaml` : `${safe}.preview.yaml`;
 }

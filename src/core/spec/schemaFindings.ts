@@ -9,6 +9,7 @@ import revisionSchema from '../../../schemas/revision.schema.json';
 import serviceSchema from '../../../schemas/service.schema.json';
 import { quoted } from './messageText';
 import { formatPath, type SpecFinding, type SpecFix, type SpecPath } from './semanticChecks';
+import type { DeferredFinding } from './specFinding';
 
 interface SchemaNode {
   description?: string;
@@ -49,7 +50,7 @@ function pointerToPath(pointer: string, data: unknown): (string | number)[] {
   const path: (string | number)[] = [];
   let current: unknown = data;
   for (const raw of pointer.slice(1).split('/')) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const segment = raw.includes('~') ? raw.replace(/~1/g, '/').replace(/~0/g, '~') : raw;
     if (Array.isArray(current)) {
       const index = Number(segment);
       path.push(index);
@@ -194,15 +195,25 @@ function valueAt(data: unknown, path: SpecPath): unknown {
  */
 function selectErrors(errors: ErrorObject[]): ErrorObject[] {
   const oneOfsAt = new Map<string, ErrorObject[]>();
-  for (const e of errors) if (e.keyword === 'oneOf') oneOfsAt.set(e.instancePath, [...(oneOfsAt.get(e.instancePath) ?? []), e]);
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf') continue;
+    const list = oneOfsAt.get(e.instancePath);
+    if (list) list.push(e);
+    else oneOfsAt.set(e.instancePath, [e]);
+  }
   if (oneOfsAt.size === 0) return errors;
-  const branchesOf = new Map<ErrorObject, Map<string, ErrorObject[]>>();
+  const within = (e: ErrorObject, o: ErrorObject): boolean => e.schemaPath.length > o.schemaPath.length && e.schemaPath.charCodeAt(o.schemaPath.length) === 47 && e.schemaPath.startsWith(o.schemaPath);
+  // Per oneOf, its branches (by index, as bits) that have errors and those with a type error of
+  // the oneOf's own value; per error, its oneOf and branch. No list per branch: thousands of
+  // failed oneOfs (one per broken env item) stay cheap.
+  const branchesOf = new Map<ErrorObject, { present: number; typed: number }>();
+  const ownerOf = new Map<ErrorObject, { oneOf: ErrorObject; branch: number }>();
   const ownTypeError = new Set<ErrorObject>();
   for (const e of errors) {
     if (e.keyword === 'oneOf') continue;
     let owner: ErrorObject | undefined;
     for (let path = e.instancePath; ; path = path.slice(0, path.lastIndexOf('/'))) {
-      owner = oneOfsAt.get(path)?.find((o) => e.schemaPath.startsWith(`${o.schemaPath}/`));
+      owner = oneOfsAt.get(path)?.find((o) => within(e, o));
       if (owner || path === '') break;
     }
     if (!owner) {
@@ -210,22 +221,26 @@ function selectErrors(errors: ErrorObject[]): ErrorObject[] {
       if (e.keyword === 'type') for (const o of oneOfsAt.get(e.instancePath) ?? []) ownTypeError.add(o);
       continue;
     }
-    const branch = e.schemaPath.slice(owner.schemaPath.length + 1).split('/')[0] ?? '';
-    const branches = branchesOf.get(owner) ?? new Map<string, ErrorObject[]>();
-    branches.set(branch, [...(branches.get(branch) ?? []), e]);
-    branchesOf.set(owner, branches);
+    const branch = Number.parseInt(e.schemaPath.slice(owner.schemaPath.length + 1), 10);
+    const bit = 1 << branch;
+    let branches = branchesOf.get(owner);
+    if (!branches) branchesOf.set(owner, (branches = { present: 0, typed: 0 }));
+    branches.present |= bit;
+    if (e.keyword === 'type' && e.instancePath === owner.instancePath) branches.typed |= bit;
+    ownerOf.set(e, { oneOf: owner, branch });
   }
-  const dropped = new Set<ErrorObject>();
-  for (const oneOf of [...oneOfsAt.values()].flat()) {
-    if (ownTypeError.has(oneOf)) dropped.add(oneOf);
-    const branches = [...(branchesOf.get(oneOf)?.values() ?? [])];
-    const typed = (list: ErrorObject[]): boolean => list.some((e) => e.keyword === 'type' && e.instancePath === oneOf.instancePath);
-    const fitting = branches.filter((list) => !typed(list));
-    const keep = branches.some(typed) && fitting.length === 1 ? fitting[0] : undefined;
-    for (const list of branches) for (const e of list) if (list !== keep) dropped.add(e);
-    if (keep) dropped.add(oneOf);
-  }
-  return errors.filter((e) => !dropped.has(e));
+  // A oneOf whose value's type rules out every branch but one: that branch's errors say what is wrong.
+  const keepBranch = (oneOf: ErrorObject): number => {
+    const branches = branchesOf.get(oneOf);
+    if (!branches || branches.typed === 0) return -1;
+    const fitting = branches.present & ~branches.typed;
+    return fitting !== 0 && (fitting & (fitting - 1)) === 0 ? Math.log2(fitting) : -1;
+  };
+  return errors.filter((e) => {
+    if (e.keyword === 'oneOf') return !ownTypeError.has(e) && keepBranch(e) === -1;
+    const owned = ownerOf.get(e);
+    return !owned || owned.branch === keepBranch(owned.oneOf);
+  });
 }
 
 /** `- HF_HOME=/data/hf`: an env item written as text, the way a shell or Docker writes it. */
@@ -244,36 +259,46 @@ function envTextFinding(path: SpecPath, value: unknown): SpecFinding | undefined
   return { severity: 'error', code: 'env-item-text', path, target: 'value', fixes: [fix], message: `${field} is the text ${quoted(text)}: write each variable as a mapping, here "name: ${quoted(name).slice(1, -1)}" and "value: ${quoted(entry.value).slice(1, -1)}".` };
 }
 
-/**
- * The schema's findings. Messages are written when first read: a file with 60,000 unknown fields
- * shows 50 of them, and the others need only their path and code to be placed and counted.
- */
-export function schemaFindings(data: unknown, kind: SpecDocumentKind = 'Revision'): SpecFinding[] {
+/** A schema error as a finding, its message written when read (messageFor looks for close field names). */
+class SchemaFinding implements DeferredFinding {
+  readonly severity = 'error';
+  constructor(
+    readonly code: string,
+    readonly path: SpecPath,
+    readonly target: 'key' | 'value',
+    private readonly error: ErrorObject,
+    private readonly errorPath: SpecPath,
+    private readonly data: unknown,
+    private readonly kind: SpecDocumentKind,
+  ) {}
+
+  describe(): string {
+    return messageFor(this.error, this.errorPath, this.data, this.kind).message;
+  }
+}
+
+/** The schema's findings, one per problem; messages are written when read (see DeferredFinding). */
+export function schemaFindings(data: unknown, kind: SpecDocumentKind = 'Revision'): Array<SpecFinding | DeferredFinding> {
   const validate = Schemas[kind].validate;
   if (validate(data)) return [];
   const kept = selectErrors(validate.errors ?? []);
-  const findings: SpecFinding[] = [];
+  const findings: Array<SpecFinding | DeferredFinding> = [];
   const seen = new Set<string>();
   for (const error of kept) {
-    const errorPath = pointerToPath(error.instancePath, data);
-    const key = `${error.keyword}|${error.instancePath}|${JSON.stringify(error.params)}`;
+    const params = error.params as Record<string, unknown>;
+    const extra = error.keyword === 'additionalProperties' ? String(params['additionalProperty']) : undefined;
+    const detail = extra ?? (error.keyword === 'required' ? String(params['missingProperty']) : JSON.stringify(params));
+    const key = `${error.keyword}|${error.instancePath}|${detail}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    const errorPath = pointerToPath(error.instancePath, data);
     const special = error.keyword === 'type' ? envTextFinding(errorPath, valueAt(data, errorPath)) : undefined;
     if (special) {
       findings.push(special);
       continue;
     }
-    const extra = error.keyword === 'additionalProperties' ? String((error.params as Record<string, unknown>)['additionalProperty']) : undefined;
-    const target: 'key' | 'value' = ['required', 'additionalProperties', 'oneOf'].includes(error.keyword) ? 'key' : 'value';
-    let message: string | undefined;
-    const finding = { severity: 'error', code: `schema-${error.keyword}`, path: extra === undefined ? errorPath : [...errorPath, extra], target } as unknown as SpecFinding;
-    Object.defineProperty(finding, 'message', {
-      get: () => (message ??= messageFor(error, errorPath, data, kind).message),
-      enumerable: true,
-      configurable: true,
-    });
-    findings.push(finding);
+    const target: 'key' | 'value' = error.keyword === 'required' || error.keyword === 'additionalProperties' || error.keyword === 'oneOf' ? 'key' : 'value';
+    findings.push(new SchemaFinding(`schema-${error.keyword}`, extra === undefined ? errorPath : [...errorPath, extra], target, error, errorPath, data, kind));
   }
   return findings;
 }

@@ -25,6 +25,26 @@ export interface SpecFinding {
   fixes?: SpecFix[];
 }
 
+/**
+ * A finding whose message is written only when it is read: a YAML file with thousands of unknown
+ * fields shows 50 of them, and the others need only their path and code to be placed and counted.
+ */
+export interface DeferredFinding extends Omit<SpecFinding, 'message'> {
+  describe(): string;
+}
+
+/** A finding's message, written now if it was deferred. */
+export function findingMessage(finding: SpecFinding | DeferredFinding): string {
+  return 'describe' in finding ? finding.describe() : finding.message;
+}
+
+/** The finding with its message written. */
+export function written(finding: SpecFinding | DeferredFinding): SpecFinding {
+  if (!('describe' in finding)) return finding;
+  const { severity, path, target, code, fixes } = finding;
+  return { severity, message: finding.describe(), path, target, code, ...(fixes ? { fixes } : {}) };
+}
+
 export interface CheckOptions {
   /**
    * The Kubernetes version of the cluster the spec is for (`v1.31.4`, `1.31`), when the surface

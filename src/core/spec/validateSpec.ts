@@ -1,12 +1,18 @@
 import { schemaFindings, specKindOf } from './schemaFindings';
 import { checkSpec, type CheckOptions, type SpecFinding } from './semanticChecks';
 import { checkServiceSpec } from './serviceSpec';
+import { written, type DeferredFinding } from './specFinding';
 
 /**
  * Every problem of a spec value: schema errors first, then the semantic rules. The one entry point
  * for the form, the webview message guard and the YAML diagnostics.
  */
 export function findSpecProblems(spec: unknown, options: CheckOptions = {}): SpecFinding[] {
+  return findSpecProblemsDeferred(spec, options).map(written);
+}
+
+/** The same problems, the schema's messages written only when read: the YAML diagnostics show at most 50. */
+export function findSpecProblemsDeferred(spec: unknown, options: CheckOptions = {}): Array<SpecFinding | DeferredFinding> {
   return [...schemaFindings(spec), ...checkSpec(spec, options)];
 }
 
@@ -17,8 +23,13 @@ export function findSpecProblems(spec: unknown, options: CheckOptions = {}): Spe
  * service spec can never pass for a revision.
  */
 export function findDocumentProblems(value: unknown, options: CheckOptions = {}): SpecFinding[] {
+  return findDocumentProblemsDeferred(value, options).map(written);
+}
+
+/** findDocumentProblems with the schema's messages written only when read (the YAML diagnostics). */
+export function findDocumentProblemsDeferred(value: unknown, options: CheckOptions = {}): Array<SpecFinding | DeferredFinding> {
   if (specKindOf(value) === 'Service') return [...schemaFindings(value, 'Service'), ...checkServiceSpec(value)];
-  return findSpecProblems(value, options);
+  return findSpecProblemsDeferred(value, options);
 }
 
 export function hasErrors(findings: readonly { severity: string }[]): boolean {

@@ -48,74 +48,111 @@ export function children(node: Node): Node[] {
   return [];
 }
 
+/** The `next`-th child of a collection (a map's pairs count twice: key, then value), or undefined past the end. */
+function childAt(node: Node, next: number): { child: Node | null } | undefined {
+  if (isMap(node)) {
+    const item = node.items[next >> 1];
+    if (item === undefined) return undefined;
+    if (!isPair(item)) return { child: null };
+    return { child: ((next & 1) === 0 ? item.key : item.value) as Node | null };
+  }
+  if (isSeq(node)) {
+    if (next >= node.items.length) return undefined;
+    const item = node.items[next] as unknown;
+    return { child: item !== null && typeof item === 'object' ? (item as Node) : null };
+  }
+  return undefined;
+}
+
+/** Keys that appear twice in a mapping, as text (`<<` merge keys may repeat). */
+function duplicateKeys(map: Node, into: Shape['duplicates']): void {
+  if (!isMap(map) || map.items.length < 2) return;
+  // Most mappings have a few keys: compared in place; a set only for the large ones.
+  const seen: string[] | Set<string> = map.items.length <= 8 ? [] : new Set<string>();
+  for (const item of map.items) {
+    if (!isPair(item) || !isScalar(item.key) || isMergeKey(item.key)) continue;
+    const text = keyText(item.key.value);
+    if (Array.isArray(seen) ? seen.includes(text) : seen.has(text)) into.push({ key: item.key as Node, text });
+    if (Array.isArray(seen)) seen.push(text);
+    else seen.add(text);
+  }
+}
+
 /**
  * One pass over the document in document order, without recursion (so no depth can overflow the
- * stack): the nesting depth, the values aliases add once expanded (sizes memoised, so linear in
- * the source), alias cycles, duplicate keys (a set per mapping; yaml's own check is quadratic)
- * and each alias's target (yaml resolves an alias by scanning the document, quadratic too).
+ * stack) and without a record per node: the nesting depth, the values aliases add once expanded
+ * (each collection's expanded size is summed into its parent's as it closes; only anchored nodes
+ * keep theirs, for the aliases after them, so linear in the source), alias cycles, duplicate keys
+ * (a set per mapping; yaml's own check is quadratic) and each alias's target (yaml resolves an
+ * alias by scanning the document, quadratic too).
  */
 export function measureShape(doc: Document.Parsed): Shape {
   const shape: Shape = { duplicates: [], aliasTargets: new Map() };
   const root = doc.contents as Node | null;
   if (!root) return shape;
   const anchors = new Map<string, Node>();
-  const size = new Map<Node, number>();
+  const anchoredSize = new Map<Node, number>();
   const open = new Set<Node>();
-  const stack: Array<{ node: Node; kids: Node[]; next: number }> = [];
-  const target = (node: Node): Node | undefined => (isAlias(node) ? shape.aliasTargets.get(node) : node);
-  const push = (node: Node): void => {
+  const stack: Array<{ node: Node; next: number; size: number }> = [];
+  let sourceValues = 0;
+  /** Visits a node: its expanded size when it is done at once (a scalar, an alias), else -1 (a collection now open). */
+  const visit = (node: Node): number => {
     if (isAlias(node)) {
       const found = anchors.get(node.source);
       if (!found) {
         shape.unresolved ??= node;
-        return;
+        return 1;
       }
       shape.aliasTargets.set(node, found);
-      if (open.has(found)) shape.cyclic ??= node;
-      return;
+      if (open.has(found)) {
+        shape.cyclic ??= node;
+        return 1;
+      }
+      return anchoredSize.get(found) ?? 1;
     }
+    sourceValues++;
     if (node.anchor) anchors.set(node.anchor, node);
     if (!isMap(node) && !isSeq(node)) {
-      size.set(node, 1);
-      return;
+      if (node.anchor) anchoredSize.set(node, 1);
+      return 1;
     }
     if (stack.length >= SpecLimits.maxDepth) {
       shape.tooDeep ??= node;
-      return;
+      return 1;
     }
-    open.add(node);
-    if (isMap(node)) {
-      const seen = new Set<string>();
-      for (const item of node.items) {
-        if (!isPair(item) || !isScalar(item.key) || isMergeKey(item.key)) continue;
-        const text = keyText(item.key.value);
-        if (seen.has(text)) shape.duplicates.push({ key: item.key as Node, text });
-        seen.add(text);
-      }
-    }
-    stack.push({ node, kids: children(node), next: 0 });
+    if (node.anchor) open.add(node);
+    duplicateKeys(node, shape.duplicates);
+    stack.push({ node, next: 0, size: 1 });
+    return -1;
   };
-  push(root);
-  let sourceValues = 0;
+  let rootSize = visit(root);
   while (stack.length > 0 && !shape.tooDeep && !shape.cyclic) {
     const frame = stack[stack.length - 1] as (typeof stack)[number];
-    if (frame.next < frame.kids.length) {
-      push(frame.kids[frame.next++] as Node);
+    const at = childAt(frame.node, frame.next++);
+    if (at) {
+      if (at.child) {
+        const size = visit(at.child);
+        if (size >= 0) frame.size += size;
+      }
       continue;
     }
-    let total = 1;
-    for (const kid of frame.kids) {
-      const resolved = target(kid);
-      total += resolved ? (size.get(resolved) ?? 1) : 1;
-    }
-    size.set(frame.node, total);
-    open.delete(frame.node);
     stack.pop();
+    if (frame.node.anchor) {
+      anchoredSize.set(frame.node, frame.size);
+      open.delete(frame.node);
+    }
+    const parent = stack[stack.length - 1];
+    if (parent) parent.size += frame.size;
+    else rootSize = frame.size;
   }
-  for (const node of size.keys()) if (!isAlias(node)) sourceValues++;
-  const expanded = size.get(root) ?? 1;
-  if (expanded - sourceValues > SpecLimits.maxAliasValues) shape.tooLarge = true;
+  if (rootSize - sourceValues > SpecLimits.maxAliasValues) shape.tooLarge = true;
   return shape;
+}
+
+/** Sets an own property; `__proto__` as a key is a field like any other, not the prototype. */
+function setOwn(object: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(object, name, { value, writable: true, enumerable: true, configurable: true });
+  else object[name] = value;
 }
 
 /**
@@ -129,11 +166,13 @@ export function plainValue(doc: Document.Parsed, aliasTargets: Map<Node, Node>, 
     if (node === null || node === undefined) return null;
     const source = isAlias(node) ? aliasTargets.get(node) : node;
     if (!source) throw new Error(`the alias *${(node as { source?: string }).source ?? ''} has no anchor before it`);
-    if (done.has(source)) return done.get(source);
+    // Only an anchored node can be reached twice (through its aliases): only those are remembered.
+    const shared = source.anchor !== undefined;
+    if (shared && done.has(source)) return done.get(source);
     let value: unknown;
     if (isMap(source)) {
       const object: Record<string, unknown> = {};
-      done.set(source, object);
+      if (shared) done.set(source, object);
       const merged: Array<Record<string, unknown>> = [];
       for (const item of source.items) {
         if (!isPair(item)) continue;
@@ -150,22 +189,22 @@ export function plainValue(doc: Document.Parsed, aliasTargets: Map<Node, Node>, 
           continue;
         }
         const name = key === null ? '' : isScalar(key) ? keyText(key.value) : text.slice(key.range?.[0] ?? 0, key.range?.[1] ?? 0);
-        Object.defineProperty(object, name, { value: convert(item.value as Node | null), writable: true, enumerable: true, configurable: true });
+        setOwn(object, name, convert(item.value as Node | null));
       }
       for (const part of merged) {
         for (const [k, v] of Object.entries(part)) {
-          if (!Object.prototype.hasOwnProperty.call(object, k)) Object.defineProperty(object, k, { value: v, writable: true, enumerable: true, configurable: true });
+          if (!Object.prototype.hasOwnProperty.call(object, k)) setOwn(object, k, v);
         }
       }
       value = object;
     } else if (isSeq(source)) {
       const list: unknown[] = [];
-      done.set(source, list);
+      if (shared) done.set(source, list);
       for (const item of source.items) list.push(convert(item as Node | null));
       value = list;
     } else {
       value = isScalar(source) ? source.value : null;
-      done.set(source, value);
+      if (shared) done.set(source, value);
     }
     return value;
   };

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { ClusterChecks } from '../common/clusterChecks';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
 import type { RolloutDrivers } from '../common/rolloutDrivers';
@@ -20,4 +21,6 @@ export interface CommandDeps {
   parses: ParseCache;
   /** The rollouts this window drives. */
   drivers: RolloutDrivers;
+  /** The cluster checks every surface shares (editor, form, create and launch, dry run). */
+  checks: ClusterChecks;
 }

@@ -1,4 +1,5 @@
 import type { CommandDeps } from './commandDeps';
+import { registerEndpointCommands } from './endpointCommands';
 import { registerFormCommands } from './formCommands';
 import { registerRevisionCommands } from './revisionCommands';
 import { registerRolloutCommands } from './rolloutCommands';
@@ -9,6 +10,7 @@ import { registerViewCommands } from './viewCommands';
 /** Every command of package.json, registered once (scripts/check-package.mjs checks none is missing). */
 export function registerCommands(deps: CommandDeps): void {
   registerRevisionCommands(deps);
+  registerEndpointCommands(deps);
   registerViewCommands(deps);
   registerSpecCommands(deps);
   registerFormCommands(deps);

@@ -10,10 +10,13 @@ import type { ServiceSpec } from '../../core/spec/serviceSpec';
 import { specErrorSummary } from '../../core/spec/specErrorSummary';
 import { newRevisionSpecTemplate } from '../../core/spec/template';
 import { registerCommand } from '../common/registerCommand';
+import { notify } from '../common/notify';
 import { Settings } from '../common/settings';
 import { CommandIds, LanguageId } from '../ids';
 import type { RevealTarget } from '../tree/revealRevision';
+import { revisionName } from '../tree/revisionPresentation';
 import type { CommandDeps } from './commandDeps';
+import { createRevision } from './createFlow';
 
 /** The spec of the given (or active) document, refusing with the errors when it has any. */
 async function specOf({ parses }: CommandDeps, uri: vscode.Uri | undefined, action: string): Promise<{ spec: RevisionSpec; doc: vscode.TextDocument }> {
@@ -33,14 +36,11 @@ async function specOf({ parses }: CommandDeps, uri: vscode.Uri | undefined, acti
 
 async function create(deps: CommandDeps, uri: vscode.Uri | undefined, launch: boolean): Promise<CreateResult> {
   const { spec } = await specOf(deps, uri, launch ? 'create and launch a revision' : 'create a revision');
-  if ((spec as { kind?: unknown }).kind === 'Service') throw new Error(`Could not create a revision of "${spec.service}": this document holds a service's settings (kind: Service), not a revision. Use Apply Service Settings.`);
-  const client = deps.session.getClient();
-  // The client places it as every surface does: the spec's namespace, else the chosen one (resolveNamespace).
-  const result = await client.create(spec, { launch });
-  const message = `Created revision ${result.revision} of "${result.service}" in namespace "${result.namespace}" of context "${client.contextName}"${result.started ? ' and started it' : ''}.`;
-  deps.logger.info(message);
-  void vscode.window.showInformationMessage(message);
+  if ((spec as { kind?: unknown }).kind === 'Service') throw new Error(`Could not create a revision of ${spec.service}: this document holds a service's settings (kind: Service), not a revision. Use Apply Service Settings.`);
+  const outcome = await createRevision(deps, spec, launch);
+  void notify(deps.logger, outcome.severity, outcome.text);
   // Selected in the tree, keyboard focus left in the editor the person is working in.
+  const { result } = outcome;
   const target: RevealTarget = { service: result.service, revision: result.revision, namespace: result.namespace, focus: false };
   void vscode.commands.executeCommand(CommandIds.revealRevision, target);
   return result;
@@ -60,32 +60,57 @@ async function applyServiceSpec(deps: CommandDeps, uri?: vscode.Uri): Promise<st
   return message;
 }
 
+/** What the API server said: `would accept all 5 objects`, `would reject 1 of 5 objects` (with why, when `why`). */
+function apiServerVerdict(result: DryRunResult, why: boolean): string {
+  const rejected = result.objects.filter((o) => !o.ok);
+  if (rejected.length === 0) return `the API server would accept all ${result.objects.length} objects`;
+  return `the API server would reject ${rejected.length} of ${result.objects.length} objects${why ? `: ${rejected.map((o) => o.message ?? `${o.kind} "${o.name}"`).join(' ')}` : ''}`;
+}
+
+/** The warnings beside the API server's answer: the spec's own (the Problems panel's) and the cluster checks'. */
+async function warningsOf(deps: CommandDeps, doc: vscode.TextDocument, spec: RevisionSpec, result: DryRunResult): Promise<string[]> {
+  const own = loadEngine().diagnoseParsedSpec(deps.parses.get(doc)).filter((d) => d.severity === 'warning').map((d) => d.message);
+  const cluster = (await deps.checks.findings(spec)).map((f) => f.message);
+  return [...new Set([...own, ...cluster, ...result.warnings])];
+}
+
+/** Says both what the API server would accept and what the checks warn about, never one without the other. */
 async function dryRun(deps: CommandDeps, uri?: vscode.Uri): Promise<DryRunResult> {
   const { logger } = deps;
   const { spec, doc } = await specOf(deps, uri, 'dry-run the revision');
   const gpu = Settings.gpuResourceName();
   const result = await deps.session.getClient().dryRun(spec, gpu ? { defaultGpuResourceName: gpu } : {});
   const name = vscode.workspace.asRelativePath(doc.uri);
-  const rejected = result.objects.filter((o) => !o.ok);
-  logger.info(`Dry run of ${name} as revision ${result.revision} of "${spec.service}" in namespace "${result.namespace}" of context "${result.context}":`);
+  const warnings = await warningsOf(deps, doc, spec, result);
+  logger.info(`Dry run of ${name} as ${revisionName({ service: spec.service, revision: result.revision })} in namespace "${result.namespace}" of context "${result.context}":`);
   for (const o of result.objects) logger.info(`  ${o.ok ? 'accepted' : 'REJECTED'} ${o.kind} "${o.name}"${o.message ? `: ${o.message}` : ''}`);
-  for (const w of result.warnings) logger.warn(`  ${w}`);
-  if (rejected.length === 0 && result.warnings.length === 0) {
-    void vscode.window.showInformationMessage(`Dry run of ${name}: the API server of context "${result.context}" would accept all ${result.objects.length} objects in namespace "${result.namespace}".`);
-  } else {
-    const summary = rejected.length > 0 ? `the API server would reject ${rejected.length} of ${result.objects.length} objects. ${rejected[0]?.message ?? ''}` : (result.warnings[0] ?? '');
-    void vscode.window.showWarningMessage(`Dry run of ${name}: ${summary}`, 'Show Log').then((choice) => {
-      if (choice === 'Show Log') logger.show();
-    });
-  }
+  for (const w of warnings) logger.warn(`  warning: ${w}`);
+  const warned = warnings.length === 0 ? 'and the checks warn of nothing.' : `but ${warnings.length === 1 ? 'a check warns' : `${warnings.length} checks warn`}: ${warnings[0] ?? ''}`;
+  const text = `Dry run of ${name}: ${apiServerVerdict(result, false)}, ${warned}`;
+  const details = [`In namespace "${result.namespace}" of context "${result.context}", ${apiServerVerdict(result, true)}.`, ...warnings.map((w) => `Warning: ${w}`)].join('\n\n');
+  void notify(logger, result.ok && warnings.length === 0 ? 'info' : 'warning', text, { showLog: true, details });
   return result;
 }
 
+/** The objects the spec becomes, in a preview named with the number it would get (`iris-r5.preview.yaml`). */
 async function showRenderedObjects(deps: CommandDeps, uri?: vscode.Uri): Promise<vscode.TextDocument> {
   const { spec } = await specOf(deps, uri, 'render the objects');
   const namespace = deps.session.namespaceFor(spec.namespace);
-  const content = loadEngine().renderedObjectsYaml(spec, namespace, undefined, Settings.gpuResourceName());
-  const rendered = await vscode.workspace.openTextDocument({ language: 'yaml', content });
+  let next: number | undefined;
+  try {
+    next = await deps.session.tryClient()?.nextRevisionNumber(spec.service, namespace);
+  } catch (error) {
+    deps.logger.debug(`Rendered objects without the next number: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const engine = loadEngine();
+  const content = engine.renderedObjectsYaml(spec, namespace, next, Settings.gpuResourceName());
+  const previewUri = vscode.Uri.from({ scheme: 'untitled', path: engine.renderedObjectsName(spec.service, next) });
+  const rendered = await vscode.workspace.openTextDocument(previewUri);
+  // The same preview opened again: show the objects of now.
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(previewUri, new vscode.Range(0, 0, rendered.lineCount, 0), content);
+  await vscode.workspace.applyEdit(edit);
+  await vscode.languages.setTextDocumentLanguage(rendered, 'yaml');
   await vscode.window.showTextDocument(rendered, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   return rendered;
 }
@@ -97,8 +122,8 @@ export function registerSpecCommands(deps: CommandDeps): void {
       const doc = await vscode.workspace.openTextDocument({ language: LanguageId, content: newRevisionSpecTemplate() });
       await vscode.window.showTextDocument(doc);
     }),
-    registerCommand(logger, CommandIds.createRevisionFromSpec, (uri?: vscode.Uri) => create(deps, uri, false), { progressTitle: 'Creating the revision…' }),
-    registerCommand(logger, CommandIds.createAndLaunchFromSpec, (uri?: vscode.Uri) => create(deps, uri, true), { progressTitle: 'Creating and launching the revision…' }),
+    registerCommand(logger, CommandIds.createRevisionFromSpec, (uri?: vscode.Uri) => create(deps, uri, false)),
+    registerCommand(logger, CommandIds.createAndLaunchFromSpec, (uri?: vscode.Uri) => create(deps, uri, true)),
     registerCommand(logger, CommandIds.dryRunSpec, (uri?: vscode.Uri) => dryRun(deps, uri), { progressTitle: 'Dry-running the revision on the cluster…' }),
     registerCommand(logger, CommandIds.showRenderedObjects, (uri?: vscode.Uri) => showRenderedObjects(deps, uri)),
     registerCommand(logger, CommandIds.applyServiceSpec, (uri?: vscode.Uri) => applyServiceSpec(deps, uri), { progressTitle: "Applying the service's settings…" }),

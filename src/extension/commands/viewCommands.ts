@@ -12,18 +12,35 @@ import type { CommandDeps } from './commandDeps';
 
 const NamespaceName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** Kubernetes' own namespaces, where nobody deploys a model server. */
+function isSystemNamespace(name: string): boolean {
+  return name.startsWith('kube-');
+}
+
+/** Namespaces by name, Kubernetes' own last. */
+function namespaceOrder(names: string[]): string[] {
+  return [...names].sort((a, b) => Number(isSystemNamespace(a)) - Number(isSystemNamespace(b)) || a.localeCompare(b));
+}
+
 /**
  * Asks for a context of the kubeconfig, read without connecting: the stored choice may be the
  * very thing that is broken (a context deleted from the kubeconfig).
  */
-async function pickContext({ session, ui }: CommandDeps): Promise<string> {
+async function pickContext({ session, ui, tree }: CommandDeps): Promise<string> {
   const { contexts, currentContext } = session.kubeconfigContexts();
   const stored = session.target.context;
   const stale = stored !== undefined && !contexts.some((c) => c.name === stored);
   const inUse = stored !== undefined && !stale ? stored : currentContext;
-  const items = contexts.map((c) => ({ label: c.name, description: `${c.name === inUse ? 'current · ' : ''}cluster ${c.cluster}${c.namespace ? ` · namespace ${c.namespace}` : ''}` }));
+  // The context in use shows the namespace the view shows, not the one the kubeconfig names.
+  const where = tree.model.where;
+  const viewNamespace = where && where.context === inUse ? where.namespace : undefined;
+  const items = contexts.map((c) => {
+    const namespace = c.name === inUse && viewNamespace ? viewNamespace : c.namespace;
+    return { label: c.name, description: `${c.name === inUse ? 'current · ' : ''}cluster ${c.cluster}${namespace ? ` · namespace ${namespace}` : ''}` };
+  });
   const placeHolder = stale ? `Context "${stored}" is no longer in the kubeconfig: choose another (the kubeconfig is not changed)` : 'Kubernetes context to use (the kubeconfig is not changed)';
-  return (await ui.pick(items, { placeHolder })).label;
+  const active = items.find((i) => i.label === inUse);
+  return (await ui.pick(items, { placeHolder, ...(active ? { active } : {}) })).label;
 }
 
 /** The client of the chosen context; when that context is gone from the kubeconfig, asks for another first. */
@@ -50,9 +67,11 @@ async function switchNamespace(deps: CommandDeps, name?: string): Promise<void> 
       logger.warn(`Could not list namespaces in context "${c.contextName}" (${kubeErrorOf(error)?.message ?? String(error)}); asking for a name instead.`);
     }
     const placeHolder = `Namespace in context "${c.contextName}"`;
+    const items = namespaceOrder(names).map((n) => ({ label: n, description: n === c.namespace ? 'current' : isSystemNamespace(n) ? 'system' : '' }));
+    const active = items.find((i) => i.label === c.namespace);
     chosen =
       names.length > 0
-        ? (await ui.pick(names.map((n) => ({ label: n, description: n === c.namespace ? 'current' : '' })), { placeHolder })).label
+        ? (await ui.pick(items, { placeHolder, ...(active ? { active } : {}) })).label
         : await ui.ask({ prompt: `${placeHolder} (you may not list them all)`, value: c.namespace, validateInput: (t) => (NamespaceName.test(t) ? undefined : 'A namespace name: lowercase letters, digits and "-".') });
   }
   await session.setTarget({ ...session.target, namespace: chosen });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from './logger';
+import { notify } from './notify';
 import { UserCancelled } from './userInput';
 
 export interface CommandOptions {
@@ -9,7 +10,8 @@ export interface CommandOptions {
 
 /**
  * Every command goes through here: it logs, shows progress for long work, stays silent when the
- * user cancels, and turns failures into a message that names what failed with a button to the log.
+ * user cancels, and turns failures into a short message that names what failed, with the whole
+ * text behind Show Details and a button to the log.
  */
 export function registerCommand<Args extends unknown[]>(
   logger: Logger,
@@ -28,9 +30,7 @@ export function registerCommand<Args extends unknown[]>(
       if (error instanceof UserCancelled) return undefined;
       const message = error instanceof Error ? error.message : String(error);
       logger.error(message, error);
-      void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
-        if (choice === 'Show Log') logger.show();
-      });
+      void notify(logger, 'error', message);
       return undefined;
     }
   });

@@ -14,8 +14,13 @@ export class UserCancelled extends Error {
  * dismisses it, so a command reads straight through. Tests answer through the same seam
  * (UserInputSeam.runWithAnswers), so the commands a person runs are the commands the tests run.
  */
+/** A quick pick's options; `active` is the item highlighted when it opens, so Enter keeps the current choice. */
+export interface PickOptions<T> extends vscode.QuickPickOptions {
+  active?: T;
+}
+
 export interface UserInput {
-  pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T>;
+  pick<T extends vscode.QuickPickItem>(items: readonly T[], options: PickOptions<T>): Promise<T>;
   ask(options: vscode.InputBoxOptions): Promise<string>;
   /** A modal question; the chosen button. Dismissing it (Cancel, Escape) throws UserCancelled. */
   confirm(message: string, detail: string, button: string): Promise<string>;
@@ -31,8 +36,27 @@ function answered<T>(value: T | undefined): T {
 
 /** A person answers, in VS Code's own widgets. */
 class VsCodeUserInput implements UserInput {
-  async pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T> {
-    return answered(await vscode.window.showQuickPick(items, options));
+  async pick<T extends vscode.QuickPickItem>(items: readonly T[], options: PickOptions<T>): Promise<T> {
+    const { active, ...rest } = options;
+    if (active === undefined) return answered(await vscode.window.showQuickPick(items, rest));
+    // showQuickPick always highlights the first item; a QuickPick can start on the current one.
+    const quickPick = vscode.window.createQuickPick<T>();
+    quickPick.items = items;
+    quickPick.activeItems = [active];
+    if (rest.title) quickPick.title = rest.title;
+    if (rest.placeHolder) quickPick.placeholder = rest.placeHolder;
+    quickPick.matchOnDescription = rest.matchOnDescription ?? false;
+    quickPick.matchOnDetail = rest.matchOnDetail ?? false;
+    const chosen = await new Promise<T | undefined>((resolve) => {
+      quickPick.onDidAccept(() => {
+        resolve(quickPick.selectedItems[0] ?? quickPick.activeItems[0]);
+        quickPick.hide();
+      });
+      quickPick.onDidHide(() => resolve(undefined));
+      quickPick.show();
+    });
+    quickPick.dispose();
+    return answered(chosen);
   }
 
   async ask(options: vscode.InputBoxOptions): Promise<string> {
@@ -62,6 +86,8 @@ export type ScriptedAnswer = string | RegExp;
 /** Answers prompts from a queue; any prompt it cannot answer is recorded and fails the test. */
 class ScriptedUserInput implements UserInput {
   readonly problems: string[] = [];
+  /** Every prompt as a person would have seen it, in order: what a test asserts was asked. */
+  readonly asked: string[] = [];
 
   constructor(private readonly answers: ScriptedAnswer[]) {}
 
@@ -84,14 +110,16 @@ class ScriptedUserInput implements UserInput {
     return typeof answer === 'string' ? answer === text : answer.test(text);
   }
 
-  async pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T> {
+  async pick<T extends vscode.QuickPickItem>(items: readonly T[], options: PickOptions<T>): Promise<T> {
     const prompt = options.title ?? options.placeHolder ?? 'quick pick';
+    this.asked.push(`pick "${prompt}": ${items.map((i) => i.label).join(' | ')}${options.active ? ` (active: ${options.active.label})` : ''}`);
     const answer = this.next(prompt);
     return items.find((item) => ScriptedUserInput.matches(answer, item.label)) ?? this.fail(`"${prompt}" offers no item ${String(answer)}; it offers ${items.map((i) => `"${i.label}"`).join(', ')}`);
   }
 
   async ask(options: vscode.InputBoxOptions): Promise<string> {
     const prompt = options.prompt ?? options.title ?? 'input box';
+    this.asked.push(`ask "${prompt}"`);
     const answer = this.next(prompt);
     if (typeof answer !== 'string') return this.fail(`"${prompt}" needs a text answer, not ${String(answer)}`);
     const refusal = await options.validateInput?.(answer);
@@ -99,7 +127,8 @@ class ScriptedUserInput implements UserInput {
     return answer;
   }
 
-  async confirm(message: string, _detail: string, button: string): Promise<string> {
+  async confirm(message: string, detail: string, button: string): Promise<string> {
+    this.asked.push(`confirm "${message}" ${detail} [${button}]`);
     const answer = this.next(message);
     if (!ScriptedUserInput.matches(answer, button)) throw new UserCancelled();
     return button;
@@ -123,12 +152,18 @@ class ScriptedUserInput implements UserInput {
 export class UserInputSeam implements UserInput {
   private readonly person = new VsCodeUserInput();
   private scripted: ScriptedUserInput | undefined;
+  private lastAsked: readonly string[] = [];
+
+  /** What the last runWithAnswers was asked, in order (`confirm "Stop #2 of iris? …" <detail> [Stop]`). */
+  get prompts(): readonly string[] {
+    return this.lastAsked;
+  }
 
   private get current(): UserInput {
     return this.scripted ?? this.person;
   }
 
-  pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T> {
+  pick<T extends vscode.QuickPickItem>(items: readonly T[], options: PickOptions<T>): Promise<T> {
     return this.current.pick(items, options);
   }
 
@@ -162,6 +197,7 @@ export class UserInputSeam implements UserInput {
       if (scripted.unused.length > 0) throw new Error(`Scripted user input: ${scripted.unused.length} answer(s) left unused: ${scripted.unused.map(String).join(', ')}`);
       return result;
     } finally {
+      this.lastAsked = scripted.asked;
       this.scripted = undefined;
     }
   }

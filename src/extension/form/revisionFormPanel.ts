@@ -2,12 +2,18 @@ import * as vscode from 'vscode';
 import { loadEngine } from '../../bundles/loadEngine';
 import type { RevisionSpec } from '../../core/spec/revisionSpec';
 import type { AfterLaunch, FormOrigin, HostToWebview } from '../../shared/formProtocol';
-import type { RevisionClient } from '../../bundles/loadKube';
 import type { RolloutDrivers } from '../common/rolloutDrivers';
 import type { RevealTarget } from '../tree/revealRevision';
-import type { ClusterSession } from '../common/clusterSession';
-import type { Logger } from '../common/logger';
+import { createRevision, type CreateFlowDeps } from '../commands/createFlow';
+import { notify } from '../common/notify';
+import { UserCancelled } from '../common/userInput';
 import { CommandIds, LanguageId } from '../ids';
+import { revisionName } from '../tree/revisionPresentation';
+
+/** What the form needs: the create flow's parts, and the rollouts this window drives (the after-launch choice). */
+export interface FormDeps extends CreateFlowDeps {
+  drivers: RolloutDrivers;
+}
 
 /** 128 random bits; Web Crypto is loaded on first use, keeping node:crypto out of activation. */
 function nonce(): string {
@@ -24,11 +30,9 @@ export class RevisionFormPanel {
   constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
-    private readonly session: ClusterSession,
-    private readonly logger: Logger,
+    private readonly deps: FormDeps,
     private readonly spec: Record<string, unknown>,
     private readonly origin: FormOrigin,
-    private readonly drivers: RolloutDrivers,
   ) {
     panel.webview.options = {
       enableScripts: true,
@@ -43,8 +47,8 @@ export class RevisionFormPanel {
   }
 
   private title(): string {
-    if (this.origin.kind === 'reproduce') return `Reproduce ${this.origin.service ?? ''} r${this.origin.revision ?? ''}`;
-    if (this.origin.kind === 'service') return `New revision: ${this.origin.service ?? ''}`;
+    if (this.origin.kind === 'reproduce') return `Reproduce ${revisionName({ service: this.origin.service ?? '', revision: this.origin.revision ?? 0 })}`;
+    if (this.origin.kind === 'service') return `New revision of ${this.origin.service ?? ''}`;
     return 'New revision';
   }
 
@@ -76,18 +80,18 @@ export class RevisionFormPanel {
 
   private target(): { context?: string; namespace?: string } {
     try {
-      const client = this.session.getClient();
+      const client = this.deps.session.getClient();
       return { context: client.contextName, namespace: client.namespace };
     } catch {
       // No kubeconfig yet: the form still works for Open as YAML; create says what is missing.
-      return this.session.target;
+      return this.deps.session.target;
     }
   }
 
   private async receive(raw: unknown): Promise<void> {
     const guarded = loadEngine().guardFormMessage(raw);
     if (!guarded.ok) {
-      this.logger.warn(`Revision form: refused a message from the webview: ${guarded.reason}`);
+      this.deps.logger.warn(`Revision form: refused a message from the webview: ${guarded.reason}`);
       if (guarded.requestId !== undefined) {
         this.post({ type: 'result', requestId: guarded.requestId, ok: false, message: `Could not act on the form: ${guarded.reason}. Fix the values marked in the form and try again.` });
       }
@@ -112,6 +116,12 @@ export class RevisionFormPanel {
       case 'create':
         await this.create(message.requestId, message.spec as unknown as RevisionSpec, message.launch, message.afterLaunch ?? 'keep');
         return;
+      case 'checkCluster': {
+        // The same checks as the YAML editor's diagnostics (ClusterChecks), by field path.
+        const { findings, unavailable } = await this.deps.checks.check(message.spec);
+        this.post({ type: 'clusterFindings', requestId: message.requestId, findings: findings.map((f) => ({ severity: f.severity, message: f.message, path: [...f.path], code: f.code, target: f.target })), ...(unavailable ? { unavailable } : {}) });
+        return;
+      }
     }
   }
 
@@ -119,40 +129,53 @@ export class RevisionFormPanel {
    * After a launch: all traffic to the new revision once ready, or a rollout to it (the service's
    * plan, driven by this window). A service's first revision has all the traffic already.
    */
-  private async afterLaunch(client: RevisionClient, result: { service: string; revision: number; namespace: string }, choice: AfterLaunch, report: (message: string) => void): Promise<string> {
+  private async afterLaunch(result: { service: string; revision: number; namespace: string }, choice: AfterLaunch): Promise<string> {
     if (choice === 'keep') return '';
-    const service = await client.traffic.service(result.service, result.namespace);
-    if (service.revisions.find((r) => r.revision === result.revision)?.traffic?.percent === 100) return ' It is the service\'s first serving revision, so it has all the traffic.';
-    const by = await client.traffic.describeClient('VS Code');
-    if (choice === 'route') {
-      await client.traffic.routeAll(result, { by, onProgress: report });
-      return ' All traffic now goes to it.';
-    }
-    await client.traffic.startRollout(result.service, result.revision, undefined, { namespace: result.namespace, driver: by });
-    void this.drivers.drive(client, result.service, result.namespace, by);
-    return ' A rollout to it started (the service\'s plan), driven by this window.';
+    const client = this.deps.session.getClient();
+    const title = choice === 'route' ? `Routing all traffic of ${result.service} to ${revisionName(result)}…` : `Starting a rollout to ${revisionName(result)}…`;
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, async (progress) => {
+      const service = await client.traffic.service(result.service, result.namespace);
+      if (service.revisions.find((r) => r.revision === result.revision)?.traffic?.percent === 100) return " It is the service's first serving revision, so it has all the traffic.";
+      const by = await client.traffic.describeClient('VS Code');
+      if (choice === 'route') {
+        await client.traffic.routeAll(result, { by, onProgress: (message) => progress.report({ message }) });
+        return ' All traffic now goes to it.';
+      }
+      await client.traffic.startRollout(result.service, result.revision, undefined, { namespace: result.namespace, driver: by });
+      void this.deps.drivers.drive(client, result.service, result.namespace, by);
+      return " A rollout to it started (the service's plan), driven by this window.";
+    });
   }
 
   private async create(requestId: number, spec: RevisionSpec, launch: boolean, afterLaunch: AfterLaunch): Promise<void> {
-    const what = `${launch ? 'Creating and launching' : 'Creating'} a revision of "${spec.service}"`;
     try {
-      const { result, traffic } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${what}…` }, async (progress) => {
-        const client = this.session.getClient();
-        const created = await client.create(spec, launch ? { launch: true } : {});
-        const note = created.started ? await this.afterLaunch(client, created, afterLaunch, (message) => progress.report({ message })) : '';
-        return { result: created, traffic: note };
-      });
-      const text = `Created revision ${result.revision} of "${result.service}" in namespace "${result.namespace}"${result.started ? ' and started it' : ''}.${traffic}`;
-      this.logger.info(text);
+      const outcome = await createRevision(this.deps, spec, launch);
+      const { result } = outcome;
+      let { text, severity } = outcome;
+      if (result.started && afterLaunch !== 'keep') {
+        // The revision exists whatever happens next: a traffic failure is said, never reported as a failed create.
+        try {
+          text += await this.afterLaunch(result, afterLaunch);
+        } catch (error) {
+          const why = error instanceof Error ? error.message : String(error);
+          this.deps.logger.error(`Revision form: after creating ${revisionName(result)}: ${why}`, error);
+          text += ` Its traffic did not move: ${why}`;
+          severity = 'warning';
+        }
+      }
       this.post({ type: 'result', requestId, ok: true, message: text });
-      void vscode.window.showInformationMessage(text);
+      void notify(this.deps.logger, severity, text);
       this.panel.dispose();
       // After closing: the tree takes focus with the new revision selected once the watch has it.
       const target: RevealTarget = { service: result.service, revision: result.revision, namespace: result.namespace };
       void vscode.commands.executeCommand(CommandIds.revealRevision, target);
     } catch (error) {
+      if (error instanceof UserCancelled) {
+        this.post({ type: 'result', requestId, ok: false, cancelled: true, message: 'Nothing was created. Fix what the warnings above say, or use Create revision to store it without launching.' });
+        return;
+      }
       const text = error instanceof Error ? error.message : String(error);
-      this.logger.error(`Revision form: ${text}`, error);
+      this.deps.logger.error(`Revision form: ${text}`, error);
       // The webview keeps every value; the person fixes the cause and tries again.
       this.post({ type: 'result', requestId, ok: false, message: text });
     }

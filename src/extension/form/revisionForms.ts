@@ -4,10 +4,7 @@ import { nextRevisionDraft } from '../../core/kube/revisionRecord';
 import type { FormTarget } from '../../core/form/formTarget';
 import { starterSpec } from '../../core/spec/specDefaults';
 import { RevisionFormViewType, type FormOrigin } from '../../shared/formProtocol';
-import type { ClusterSession } from '../common/clusterSession';
-import type { Logger } from '../common/logger';
-import type { RolloutDrivers } from '../common/rolloutDrivers';
-import { RevisionFormPanel } from './revisionFormPanel';
+import { RevisionFormPanel, type FormDeps } from './revisionFormPanel';
 
 /** A fresh spec with the values a new service usually starts from. */
 function blankSpec(service = ''): Record<string, unknown> {
@@ -21,16 +18,14 @@ function blankSpec(service = ''): Record<string, unknown> {
 export class RevisionForms {
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly session: ClusterSession,
-    private readonly logger: Logger,
-    private readonly drivers: RolloutDrivers,
+    private readonly deps: FormDeps,
   ) {
     context.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(RevisionFormViewType, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
           // The webview restores its own draft from this state; the host only needs the origin.
           const origin = loadEngine().parseSavedOrigin(state) ?? { kind: 'blank' };
-          new RevisionFormPanel(panel, context.extensionUri, session, logger, blankSpec(origin.service), origin, drivers);
+          new RevisionFormPanel(panel, context.extensionUri, deps, blankSpec(origin.service), origin);
         },
       }),
     );
@@ -42,7 +37,7 @@ export class RevisionForms {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
     });
-    new RevisionFormPanel(panel, extensionUri, this.session, this.logger, spec, origin, this.drivers);
+    new RevisionFormPanel(panel, extensionUri, this.deps, spec, origin);
   }
 
   openBlank(): void {
@@ -51,7 +46,7 @@ export class RevisionForms {
 
   /** A new revision of a service, prefilled from its latest revision with a readable spec (blank when it has none). */
   async openForService(target: FormTarget): Promise<void> {
-    const services = await this.session.getClient().listServices(target.namespace);
+    const services = await this.deps.session.getClient().listServices(target.namespace);
     const service = services.find((s) => s.name === target.service);
     const latest = service?.revisions.find((r) => r.spec !== undefined);
     if (!service || !latest?.spec) {
@@ -63,7 +58,7 @@ export class RevisionForms {
 
   /** A reproduction of a stored revision: the same settings, recording where it came from. */
   async openReproduction(ref: { service: string; revision: number; namespace?: string }): Promise<void> {
-    const draft = await this.session.getClient().reproduceDraft(ref);
+    const draft = await this.deps.session.getClient().reproduceDraft(ref);
     this.open(draft as unknown as Record<string, unknown>, { kind: 'reproduce', service: ref.service, revision: ref.revision });
   }
 }

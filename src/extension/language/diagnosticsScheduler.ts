@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { loadEngine } from '../../bundles/loadEngine';
+import type { ClusterChecks } from '../common/clusterChecks';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
 import { Settings } from '../common/settings';
@@ -8,8 +9,6 @@ import type { ParseCache } from './parseCache';
 import { isSpecDocument, toDiagnostic } from './specDocuments';
 
 const DebounceMs = 200;
-/** How long the cluster checks wait for lookups that are not cached yet. */
-const DiagnosticsClusterWaitMs = 5_000;
 
 /**
  * The diagnostics of open specs, 200 ms after the last keystroke: syntax, schema and semantic
@@ -22,7 +21,8 @@ export class DiagnosticsScheduler implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
-    private readonly session: ClusterSession,
+    session: ClusterSession,
+    private readonly checks: ClusterChecks,
     private readonly parses: ParseCache,
     private readonly logger: Logger,
   ) {
@@ -81,21 +81,11 @@ export class DiagnosticsScheduler implements vscode.Disposable {
     if (doc.languageId === 'yaml' && vscode.extensions.getExtension('redhat.vscode-yaml')) found = found.filter((d) => !d.code.startsWith('yaml-') && d.code !== 'multiple-documents');
     this.diagnostics.set(doc.uri, found.map(toDiagnostic));
     const spec = loadEngine().specValue(parsed);
-    if (!spec || !Settings.clusterChecks()) return;
-    try {
-      const lookups = this.session.getLookups();
-      if (!lookups) return;
-      const namespace = this.session.namespaceFor(spec.namespace);
-      const needs = { gpu: (spec.resources?.gpu?.count ?? 0) > 0, customMetrics: spec.autoscaling?.metric === 'gpu' };
-      const facts = await lookups.facts(namespace, loadEngine().referencedNames(spec), needs, DiagnosticsClusterWaitMs);
-      const gpu = Settings.gpuResourceName();
-      if (gpu) facts.defaultGpuResourceName = gpu;
-      if (doc.isClosed || doc.version !== version) return;
-      const cluster = loadEngine().clusterDiagnostics(parsed, facts);
-      if (cluster.length > 0) this.diagnostics.set(doc.uri, [...found, ...cluster].map(toDiagnostic));
-    } catch (error) {
-      this.logger.debug(`Cluster checks of ${doc.uri.fsPath} skipped: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    if (!spec) return;
+    // The same cluster checks as the form and Create and launch (ClusterChecks), placed on the text.
+    const cluster = await this.checks.findings(spec);
+    if (doc.isClosed || doc.version !== version || cluster.length === 0) return;
+    this.diagnostics.set(doc.uri, [...found, ...cluster.map((f) => loadEngine().findingToDiagnostic(parsed, f))].map(toDiagnostic));
   }
 
   dispose(): void {

@@ -8,6 +8,7 @@ import type { ClusterLookup } from '../../core/language/clusterLookup';
 import type { SpecCompletion } from '../../core/language/completion';
 import type { ClusterSession } from '../common/clusterSession';
 import { CommandIds } from '../ids';
+import { storedSpecRef } from '../tree/storedSpecProvider';
 import type { ParseCache } from './parseCache';
 import { DiagnosticSource, isSpecDocument, SpecSelector, toRange } from './specDocuments';
 
@@ -81,13 +82,18 @@ function quickFixProvider(parses: ParseCache): vscode.CodeActionProvider {
   };
 }
 
-/** The spec actions above `apiVersion`: they run the spec commands on this document. */
+/**
+ * The spec actions above `apiVersion`: they run the spec commands on this document. A stored
+ * spec (read-only, already a revision) offers Reproduce instead of creating it again.
+ */
 const codeLensProvider: vscode.CodeLensProvider = {
   provideCodeLenses(doc) {
     if (!isSpecDocument(doc)) return [];
     const engine = loadEngine();
     const line = engine.codeLensLine(doc.getText());
     const range = new vscode.Range(line, 0, line, 0);
+    const stored = storedSpecRef(doc.uri);
+    if (stored) return [new vscode.CodeLens(range, { title: `Reproduce #${stored.revision} of ${stored.service}…`, command: CommandIds.reproduceInForm, arguments: [stored] })];
     if (engine.declaredKind(doc.getText()) === 'Service') {
       return [
         new vscode.CodeLens(range, { title: 'Apply service settings', command: CommandIds.applyServiceSpec, arguments: [doc.uri] }),

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
 import { StoredSpecScheme, ViewIds } from '../ids';
+import { AgeClock } from './ageClock';
 import { RevisionsTreeModel } from './revisionsTreeModel';
 import { RevisionsTreeProvider } from './revisionsTreeProvider';
 import { StoredSpecProvider } from './storedSpecProvider';
@@ -12,6 +13,8 @@ export interface RevisionsView {
   model: RevisionsTreeModel;
   provider: RevisionsTreeProvider;
   view: vscode.TreeView<TreeNode>;
+  /** Keeps the rows' ages current while the view is visible. */
+  ageClock: AgeClock;
 }
 
 /** The Revisions view and the read-only documents of stored specs. Nothing connects until the view is shown or a command runs. */
@@ -25,6 +28,19 @@ export function registerRevisionsView(context: vscode.ExtensionContext, session:
     // that explains "no services" and "no kubeconfig".
     view.description = where ? `${where.context} · ${where.namespace}` : undefined;
   };
-  context.subscriptions.push(model, provider, view, model.onDidChangeState(describeTarget), vscode.workspace.registerTextDocumentContentProvider(StoredSpecScheme, new StoredSpecProvider(session)));
-  return { model, provider, view };
+  const ageClock = new AgeClock(() => provider.tickAges());
+  ageClock.setVisible(view.visible);
+  context.subscriptions.push(
+    model,
+    provider,
+    view,
+    ageClock,
+    model.onDidChangeState(describeTarget),
+    // After the provider's own handlers (subscribed first): a new revision may need an earlier tick.
+    model.onDidChangeState(() => ageClock.reschedule()),
+    model.onDidChangeServices(() => ageClock.reschedule()),
+    view.onDidChangeVisibility((e) => ageClock.setVisible(e.visible)),
+    vscode.workspace.registerTextDocumentContentProvider(StoredSpecScheme, new StoredSpecProvider(session)),
+  );
+  return { model, provider, view, ageClock };
 }

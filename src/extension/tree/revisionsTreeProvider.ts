@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { KubeErrorKind } from '../../core/kube/kubeErrors';
 import type { ServiceModel } from '../../core/kube/revisionState';
 import { CommandIds } from '../ids';
-import { revisionContextValue, revisionDetails, revisionLabel, serviceContextValue, serviceDescription, stateText } from './revisionPresentation';
+import { agesShown, msUntilAgesChange, revisionContextValue, revisionDetails, revisionLabel, serviceContextValue, serviceDescription } from './revisionPresentation';
 import { revisionTrafficText, serviceDetails } from './trafficPresentation';
 import type { RevisionsTreeModel } from './revisionsTreeModel';
 import { ContextNode, DetailNode, LoadMoreNode, MessageNode, RevisionNode, ServiceDetailNode, ServiceNode, type TreeNode } from './treeNodes';
@@ -14,7 +14,7 @@ function appearance(service: ServiceModel): string {
     serviceContextValue(service),
     service.endpoint,
     serviceDetails(service),
-    service.revisions.map((r) => [revisionLabel(r), stateText(r), r.image, revisionContextValue(r), revisionDetails(r, service.traffic?.dataPlane), revisionTrafficText(r)]),
+    service.revisions.map((r) => [revisionLabel(r), r.message, r.image, revisionContextValue(r), revisionDetails(r, service.traffic?.dataPlane), revisionTrafficText(r)]),
   ]);
 }
 
@@ -62,6 +62,8 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private readonly nodes = new Map<string, ServiceNode>();
   /** What each service node showed when last drawn: a rollout's state changes with time alone. */
   private readonly drawn = new Map<string, string>();
+  /** The ages each service's rows showed when last drawn (by a change or a tick), so a tick redraws only what now reads differently. */
+  private readonly agesDrawn = new Map<string, string>();
   private shown = ServicePageSize;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -70,6 +72,7 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       model.onDidChangeState(() => {
         this.nodes.clear();
         this.drawn.clear();
+        this.agesDrawn.clear();
         this.changed.fire(undefined);
       }),
       model.onDidChangeServices((names) => {
@@ -82,12 +85,33 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
           if (node && service && now !== (this.drawn.get(name) ?? appearance(node.model))) {
             node.model = service;
             this.drawn.set(name, now ?? '');
+            this.agesDrawn.set(name, agesShown(service));
             this.changed.fire(node);
           } else if (node && service) node.model = service;
         }
       }),
       model.onDidChangeWatchProblem(() => this.changed.fire(undefined)),
     ];
+  }
+
+  /**
+   * Redraws the services whose rows would now show another age (and only those), and says how
+   * long until the next one would: the age clock's tick. Only services drawn so far are looked at.
+   */
+  tickAges(now = Date.now()): number | undefined {
+    let soonest: number | undefined;
+    for (const service of this.model.services.slice(0, this.shown)) {
+      const node = this.nodes.get(service.name);
+      if (node) {
+        const ages = agesShown(node.model, now);
+        const drawn = this.agesDrawn.get(service.name);
+        if (drawn !== undefined && ages !== drawn) this.changed.fire(node);
+        this.agesDrawn.set(service.name, ages);
+      }
+      const wait = msUntilAgesChange(service, now);
+      if (wait !== undefined && (soonest === undefined || wait < soonest)) soonest = wait;
+    }
+    return soonest;
   }
 
   loadMore(): void {
@@ -131,6 +155,7 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       node = new ServiceNode(service);
       this.nodes.set(name, node);
       this.drawn.set(name, appearance(service));
+      this.agesDrawn.set(name, agesShown(service));
     }
     return node;
   }
@@ -144,18 +169,17 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     switch (state.kind) {
       case 'idle':
       case 'loading':
-        return [new MessageNode('loading', 'Loading services…', new vscode.ThemeIcon('loading~spin'))];
+        return [...head, new MessageNode('loading', 'Loading services…', new vscode.ThemeIcon('loading~spin'))];
       case 'noKubeconfig':
         // The welcome content says what to do; an empty tree lets it show.
         return [];
       case 'noServices': {
+        // One message naming the namespace; switching is on the context row above it (click, or its inline actions).
         const namespace = where ? `namespace "${where.namespace}"` : 'this namespace';
         return [
           ...head,
-          new MessageNode('noServices', `No services in ${namespace} yet`, new vscode.ThemeIcon('info'), `Create the first revision of a service in ${namespace}, or look in another namespace or context.`),
-          new MessageNode('create', 'Create revision…', new vscode.ThemeIcon('add'), `Open the revision form for a new service in ${namespace}`, { command: CommandIds.openForm, title: 'Create Revision' }),
-          switchNamespaceNode(),
-          switchContextNode(),
+          new MessageNode('noServices', `No services in ${namespace} yet`, new vscode.ThemeIcon('info'), `Create the first revision of a service in ${namespace}, or switch to another namespace or context with the row above.`),
+          new MessageNode('create', 'New revision…', new vscode.ThemeIcon('add'), `Open the revision form for a new service in ${namespace}`, { command: CommandIds.openForm, title: 'New Revision…' }),
         ];
       }
       case 'error': {

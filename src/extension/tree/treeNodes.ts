@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
 import { CommandIds } from '../ids';
-import { revisionContextValue, revisionDescription, revisionDetails, revisionLabel, serviceContextValue, serviceDescription, stateText, type DetailLine } from './revisionPresentation';
+import { revisionContextValue, revisionDescription, revisionDetails, revisionLabel, revisionTooltipLines, serviceContextValue, serviceDescription, type DetailLine } from './revisionPresentation';
 import { serviceDetails } from './trafficPresentation';
 
 /** Every node of the Revisions view: it makes its own TreeItem and, lazily, its children. */
@@ -21,9 +21,10 @@ export class ContextNode extends TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(`${this.context}`, vscode.TreeItemCollapsibleState.None);
+    // The namespace first: it is what the rows below belong to, and what a narrow view must still show.
+    const item = new vscode.TreeItem(`namespace ${this.namespace}`, vscode.TreeItemCollapsibleState.None);
     item.id = 'context';
-    item.description = `namespace ${this.namespace}`;
+    item.description = `context ${this.context}`;
     item.iconPath = new vscode.ThemeIcon('cloud');
     item.contextValue = 'context';
     item.tooltip = `Context "${this.context}", namespace "${this.namespace}". Click to switch the namespace; the kubeconfig is never changed.`;
@@ -118,20 +119,11 @@ function stateIcon(revision: RevisionModel): vscode.ThemeIcon {
 
 function tooltip(revision: RevisionModel): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${revision.service} #${revision.revision}** — `);
+  md.appendMarkdown(`**${revision.service} #${revision.revision}**: `);
   md.appendText(revision.message);
-  md.appendMarkdown('\n\n');
-  md.appendText(`State: ${stateText(revision)}`);
-  if (revision.state.kind === 'failed') md.appendText(`\n${revision.state.message}`);
-  md.appendMarkdown('\n\n');
-  md.appendText(`Image: ${revision.image}`);
-  for (const line of revisionDetails(revision).filter((l) => l.key !== 'failure')) {
+  for (const line of revisionTooltipLines(revision)) {
     md.appendMarkdown('\n\n');
-    md.appendText(`${line.label}: ${line.description}`);
-  }
-  if (revision.createdAt) {
-    md.appendMarkdown('\n\n');
-    md.appendText(`Created ${revision.createdAt}${revision.createdBy ? ` by ${revision.createdBy}` : ''}`);
+    md.appendText(line);
   }
   return md;
 }

@@ -52,10 +52,22 @@ function act<T>(action: string, params: Record<string, unknown> = {}): Promise<T
   });
 }
 
-/** Saves a PNG of the whole workbench as `<name>.png` in the runner's screenshots folder; returns its path. */
-export const screenshot = (name: string): Promise<string> => act('screenshot', { name });
+/**
+ * Saves a PNG of the whole workbench as `<name>.png` in the runner's screenshots folder (or, with
+ * `selector`, of that element only, its top `maxHeight` pixels when given); returns its path.
+ */
+export const screenshot = (name: string, selector?: string, target: Target & { maxHeight?: number } = {}): Promise<string> => act('screenshot', { name, ...(selector ? { selector } : {}), ...target });
+
+/** Runs `fn` (an arrow function's source, given the element) on the first match and returns its JSON result. */
+export const evaluate = <T>(selector: string, fn: string, target: Target = {}): Promise<T> => act('evaluate', { selector, fn, ...target });
+
+/** The id of the element with the keyboard focus (in a webview too), else `tag:text`; null when none. */
+export const focused = (): Promise<string | null> => act('focused');
 
 export const click = (selector: string, target: Target = {}): Promise<void> => act('click', { selector, ...target });
+
+/** Moves the mouse over the element (a tree row shows its inline actions then). */
+export const hover = (selector: string, target: Target = {}): Promise<void> => act('hover', { selector, ...target });
 
 export const rightClick = (selector: string, target: Target = {}): Promise<void> =>
   act('rightClick', { selector, ...target });

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { Kube } from '../../../src/bundles/loadKube';
 import type { RevisionClient } from '../../../src/kube/index';
 import * as driver from './driver';
-import { fill, inFrames, openBlankFormFromPalette } from './form.fixture';
+import { chooseBlankForm, fill, inFrames, openBlankFormFromPalette } from './form.fixture';
 
 const extensionId = 'serve-revisions.serve-revisions';
 const repo = join(__dirname, '../../../..');
@@ -47,12 +47,16 @@ describe('The revision form', function () {
     for (const r of services.find((s) => s.name === service)?.revisions ?? []) await client.delete({ service, revision: r.revision, namespace }).catch(() => undefined);
   });
 
-  it('opens from the Command Palette as a blank form with help from the schema', async () => {
+  it('opens from the Command Palette as a blank form with short help from the schema, the rest on demand', async () => {
     await openBlankFormFromPalette();
     const help = await driver.text('[data-path="resources.memory"] .help', inFrames);
-    assert.match(help ?? '', /8GB is not a Kubernetes quantity/);
+    assert.match(help ?? '', /^Memory per replica as a Kubernetes quantity/);
+    assert.doesNotMatch(help ?? '', /8GB/);
+    await driver.click('vscode-checkbox#detailed-help', inFrames);
+    await driver.frameWaitForSelector('[data-path="resources.memory"] .help:has-text("8GB is not a Kubernetes quantity")');
+    await driver.click('vscode-checkbox#detailed-help', inFrames);
     for (const section of ['Metadata', 'Deployment', 'Advanced', 'Storage & identity', 'Health']) {
-      await driver.frameWaitForSelector(`vscode-collapsible[title="${section}"]`);
+      await driver.frameWaitForSelector(`details.section summary:has-text("${section}")`);
     }
   });
 
@@ -69,7 +73,9 @@ describe('The revision form', function () {
       },
       { message: 'the inline error beside Memory' },
     );
-    assert.match(problem, /resources\.memory/);
+    // In the field's own words, not the spec's path.
+    assert.match(problem, /^Error: Memory "8GB" is not a Kubernetes quantity/);
+    assert.doesNotMatch(problem, /resources\.memory/);
     await driver.frameWaitForSelector('vscode-textfield#f-resources-memory[invalid]');
     await driver.screenshot('form-memory-error');
     await fill('f-resources-memory', '512Mi');
@@ -88,11 +94,14 @@ describe('The revision form', function () {
     await fill('f-env-1-configMapKeyRef-key', 'log_level');
     await driver.click('vscode-checkbox#f-env-1-configMapKeyRef-optional', inFrames);
 
+    // Storage & identity starts folded while it holds nothing.
+    await driver.click('details#section-storage summary', inFrames);
     await driver.click('vscode-button#add-volume', inFrames);
     await fill('f-volumes-0-name', 'cache');
     await fill('f-volumes-0-mountPath', '/cache');
     await pick('f-volumes-0-source', 'emptyDir (scratch)');
     await fill('f-volumes-0-emptyDir-sizeLimit', '1Gi');
+    await driver.click('details#section-health summary', inFrames);
     await fill('f-healthCheck-path', '/readyz');
     // No field shows a problem now.
     // Checks run as the person types: wait until every field's verdict is in, then none is invalid.
@@ -158,7 +167,7 @@ describe('The revision form', function () {
       message: 'the form to close after creating',
     });
     // ...and the Revisions view shows the new revision selected, with keyboard focus on it, running.
-    const row = `.part.sidebar .monaco-list-row.selected.focused:has-text("#1 Created from the form by the end-to-end test")`;
+    const row = `.part.sidebar .monaco-list-row.selected.focused:has-text("Created from the form by the end-to-end test")`;
     await driver.waitForSelector(row);
     await driver.waitForSelector(`${row}:has-text("running 1/1")`, { timeoutMs: driver.Deadline.cluster });
     await driver.screenshot('form-created-revealed-in-tree');
@@ -172,10 +181,8 @@ describe('The revision form from the Revisions view', function () {
     // opens the form for that row's service without asking. The revision revealed above is being
     // deleted by its suite's cleanup: wait until its row, and so the focus, has left the view.
     await driver.waitFor(async () => (await driver.count('.part.sidebar .monaco-list-row.focused')) === 0, { message: 'no focused row in the Revisions view' });
-    await driver.click('.part.sidebar .title-actions .action-label[aria-label^="New Revision in Form"]');
-    await driver.waitForSelector('.quick-input-list .monaco-list-row.focused:has-text("Blank form")');
-    await driver.press('Enter');
-    await driver.frameWaitForSelector('#form-title:has-text("New revision")');
+    await driver.click('.part.sidebar .title-actions .action-label[aria-label^="New Revision…"]');
+    await chooseBlankForm();
     await driver.click('vscode-button#cancel', inFrames);
     await driver.waitFor(() => !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview)), { message: 'the form to close on Cancel' });
   });
@@ -203,7 +210,7 @@ describe('The revision form for reproducing', function () {
 
   it('opens prefilled from the revision, keeps a typed draft while hidden, and opens it as YAML', async () => {
     await vscode.commands.executeCommand('serveRevisions.reproduceInForm', { service, revision: 1, namespace });
-    await driver.frameWaitForSelector(`#form-title:has-text('Reproduce revision 1 of "${service}"')`);
+    await driver.frameWaitForSelector(`#form-title:has-text('Reproduce #1 of ${service}')`);
     await driver.frameWaitForSelector('[data-path="reproducedFrom"]:has-text("Reproduced from revision 1")');
     await fill('f-message', 'Reproduced with more memory', 'vscode-textarea');
     await fill('f-resources-memory', '128Mi');
@@ -214,7 +221,7 @@ describe('The revision form for reproducing', function () {
     await driver.waitFor(() => !vscode.window.tabGroups.activeTabGroup.activeTab?.label.startsWith('Reproduce'), { message: 'the form hidden' });
     const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview);
     assert.ok(tab, 'the form tab is still open');
-    await driver.click(`.tabs-container .tab:has-text("Reproduce ${service}")`);
+    await driver.click(`.tabs-container .tab:has-text("Reproduce #1 of ${service}")`);
     // Without retainContextWhenHidden the webview was destroyed while hidden: what it shows now
     // comes from its saved state, which the YAML below proves holds the typed values.
     await driver.frameWaitForSelector('vscode-textfield#f-resources-memory');

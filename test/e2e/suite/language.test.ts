@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CreateResult, DryRunResult } from '../../../src/kube/index';
+import type { ExtensionTestApi } from '../../../src/extension/extension';
 import * as driver from './driver';
 
 const extensionId = 'serve-revisions.serve-revisions';
@@ -59,8 +60,9 @@ describe('YAML language support for revision specs', function () {
     const last = new vscode.Position(doc.lineCount - 1, 0);
     const keys = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, last);
     const labels = keys.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-    for (const expected of ['autoscaling', 'volumes', 'serviceAccountName']) assert.ok(labels.includes(expected), `${expected} missing from ${labels.join(', ')}`);
+    for (const expected of ['volumes', 'serviceAccountName']) assert.ok(labels.includes(expected), `${expected} missing from ${labels.join(', ')}`);
     assert.ok(!labels.includes('image'), 'a key already present is not offered again');
+    assert.ok(!labels.includes('autoscaling'), 'the example sets replicas: autoscaling is not offered beside it');
 
     const protocolLine = lineOf(/^\s+protocol: http$/);
     const protocol = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(protocolLine, doc.lineAt(protocolLine).text.length));
@@ -152,7 +154,10 @@ describe('YAML language support for revision specs', function () {
       const launch = lenses.find((l) => l.command?.title === 'Create and launch')?.command;
       const create = lenses.find((l) => l.command?.title === 'Create revision')?.command;
       assert.ok(launch && create);
-      const first = await vscode.commands.executeCommand<CreateResult>(launch.command, ...(launch.arguments ?? []));
+      // The example reads a ConfigMap this namespace lacks: launching it is asked about first.
+      const api = await vscode.extensions.getExtension<ExtensionTestApi>(extensionId)?.activate();
+      assert.ok(api);
+      const first = await api.userInput.runWithAnswers(['Create and Launch Anyway'], () => vscode.commands.executeCommand<CreateResult>(launch.command, ...(launch.arguments ?? [])));
       assert.deepEqual(first, { service: 'iris-lang', namespace, revision: 1, started: true });
       const deployment = execFileSync(kubectl, ['--kubeconfig', process.env['KUBECONFIG'] ?? '', '-n', namespace, 'get', 'deployment', 'iris-lang-r1', '-o', 'jsonpath={.spec.replicas}'], { encoding: 'utf8' });
       assert.equal(deployment, '2');

@@ -184,12 +184,12 @@ describe('Revisions view, from a stale or forbidden choice to a working tree', (
     assert.equal(api.revisionsModel.where?.namespace, 'demo');
   });
 
-  it('shows one message naming an empty namespace, with the next steps', async () => {
+  it('shows one message naming an empty namespace, with New revision… (switching is on the context row)', async () => {
     const namespace = await freshNamespace(adminClient('default'), 'empty-e2e');
     try {
       await vscode.commands.executeCommand('serveRevisions.switchNamespace', namespace);
       const labels = await rootLabelsIn(api, 'noServices', 'the empty namespace');
-      assert.deepEqual(labels.slice(1), [`No services in namespace "${namespace}" yet`, 'Create revision…', 'Switch namespace…', 'Switch context…']);
+      assert.deepEqual(labels.slice(1), [`No services in namespace "${namespace}" yet`, 'New revision…']);
       await driver.waitForSelector(row(`No services in namespace "${namespace}" yet`));
       // The tree has rows, so no welcome text is stacked on them.
       assert.equal(await driver.count(`${sidebar} .welcome-view-content:visible`), 0);

@@ -80,7 +80,7 @@ describe('Traffic and rollouts', () => {
     await waitForShown(api, 'iris', 1, /^running 1\/1 · 70%/);
     const model = await admin.traffic.service('iris');
     assert.deepEqual(model.revisions.map((r) => [r.revision, r.traffic?.percent]), [[2, 30], [1, 70]]);
-    await driver.waitForSelector(`${sidebar} .monaco-list-row:has-text("#2 Retrained classifier"):has-text("30%")`);
+    await driver.waitForSelector(`${sidebar} .monaco-list-row:has-text("#2 running 1/1"):has-text("30%")`);
     await driver.screenshot('traffic-split');
   });
 
@@ -113,8 +113,8 @@ describe('Traffic and rollouts', () => {
       const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
       return input instanceof vscode.TabInputTextDiff ? input : undefined;
     }, { message: 'a diff editor' });
-    assert.match(tab.original.path, /\/iris\/r1\.revision\.yaml$/);
-    assert.match(tab.modified.path, /\/iris\/r2\.revision\.yaml$/);
+    assert.match(tab.original.path, /\/iris-r1\.revision\.yaml$/);
+    assert.match(tab.modified.path, /\/iris-r2\.revision\.yaml$/);
     const [left, right] = await Promise.all([vscode.workspace.openTextDocument(tab.original), vscode.workspace.openTextDocument(tab.modified)]);
     assert.match(left.getText(), /^message: Stable classifier$/m);
     assert.match(right.getText(), /^image: ghcr\.io\/example\/iris:1\.1\.0$/m);

@@ -47,9 +47,13 @@ export async function freshNamespace(client: RevisionClient, prefix: string): Pr
 }
 
 export interface ShownRevision {
+  /** `#2 running 2/2`: the number and the state. */
   label: string;
+  /** `Retrained · iris:1.1.0 · 5m`: message, short image, age. */
   description: string;
   contextValue: string;
+  /** The row as read after its number: `running 2/2 · Retrained · iris:1.1.0 · 5m`. */
+  text: string;
 }
 
 /** What the view shows for a service: undefined until the service is there. */
@@ -73,17 +77,18 @@ export async function shownRevisions(api: ExtensionTestApi, service: string): Pr
     const model = (child as { model?: RevisionModel }).model;
     if (typeof model?.revision !== 'number') continue;
     const item = api.revisionsTree.getTreeItem(child);
-    shown.set(model.revision, { label: String(item.label), description: String(item.description), contextValue: item.contextValue ?? '' });
+    const label = String(item.label);
+    shown.set(model.revision, { label, description: String(item.description), contextValue: item.contextValue ?? '', text: `${label.replace(/^#\d+ /, '')} · ${String(item.description)}` });
   }
   return shown;
 }
 
-/** Waits until revision `n` of `service` is shown with a description matching `pattern` (often: until its pods run). */
+/** Waits until revision `n` of `service` is shown with a row (state · message · image · age) matching `pattern` (often: until its pods run). */
 export function waitForShown(api: ExtensionTestApi, service: string, n: number, pattern: RegExp, timeoutMs: number = Deadline.cluster): Promise<ShownRevision> {
   return waitFor(
     async () => {
       const r = (await shownRevisions(api, service))?.get(n);
-      return r && pattern.test(r.description) ? r : undefined;
+      return r && pattern.test(r.text) ? r : undefined;
     },
     { timeoutMs, message: `revision ${n} of "${service}" shown as ${pattern}` },
   );

@@ -37,8 +37,9 @@ describe('Revisions tree', () => {
   });
 
   it('shows the seeded services and their revisions, newest first, with their states', async () => {
-    const running = await waitForShown(api, 'iris', 2, /^running 1\/1 · 100% · ghcr\.io\/example\/iris:1\.1\.0 · /);
-    assert.equal(running.label, '#2 Retrained');
+    const running = await waitForShown(api, 'iris', 2, /^running 1\/1 · 100% · Retrained · iris:1\.1\.0 · /);
+    // The state first on the row, its share of the traffic, the message and a short image after it.
+    assert.equal(running.label, '#2 running 1/1');
     assert.match(running.contextValue, /^revision running scalable\b/);
     const failed = await waitForShown(api, 'iris', 3, /^failed: ImagePullBackOff/);
     assert.match(failed.contextValue, /^revision failed\b/);
@@ -48,7 +49,7 @@ describe('Revisions tree', () => {
     await waitForShown(api, 'whisper', 1, /^running 1\/1/);
 
     // And the page itself shows them, as a person sees it.
-    await driver.waitForSelector('.part.sidebar .monaco-list-row:has-text("#2 Retrained")');
+    await driver.waitForSelector('.part.sidebar .monaco-list-row:has-text("Retrained")');
     await driver.waitForSelector('.part.sidebar .monaco-list-row:has-text("failed: ImagePullBackOff")');
     const context = await driver.text('.part.sidebar .monaco-list-row:has-text("namespace")');
     assert.match(context ?? '', new RegExp(`namespace ${namespace}`));
@@ -68,7 +69,7 @@ describe('Revisions tree', () => {
   });
 
   it('lets a person right-click a stopped revision, start it, then scale it through the prompt', async () => {
-    const row = '.part.sidebar .monaco-list-row:has-text("#1 First classifier")';
+    const row = '.part.sidebar .monaco-list-row:has-text("First classifier")';
     await driver.rightClick(row);
     // Start is offered on a stopped revision, Stop is not.
     await driver.waitForSelector('.monaco-menu .action-label:has-text("Start Revision")');
@@ -119,7 +120,7 @@ describe('Revisions tree', () => {
       await driver.waitForSelector(notLive, { timeoutMs: driver.Deadline.cluster });
       assert.match(api.revisionsModel.problem ?? '', /cannot reach the API server.*Retrying in \d+ s\./s);
       // What was known stays on screen while the cluster is away.
-      await driver.waitForSelector('.part.sidebar .monaco-list-row:has-text("#2 Retrained")');
+      await driver.waitForSelector('.part.sidebar .monaco-list-row:has-text("Retrained")');
       await driver.screenshot('tree-not-live');
     } finally {
       apiserver('start');
@@ -128,7 +129,7 @@ describe('Revisions tree', () => {
     await driver.waitFor(() => api.revisionsModel.problem === undefined, { message: 'the watch to reconnect after the restart', timeoutMs: driver.Deadline.cluster });
     await driver.waitFor(async () => (await driver.count(notLive)) === 0, { message: 'the "Not live" row to go' });
     await admin.create(spec('whisper', 'After the restart', 'ghcr.io/example/whisper:2.2.0'), { launch: false });
-    await driver.waitFor(async () => [...((await shownRevisions(api, 'whisper'))?.values() ?? [])].some((r) => r.label.endsWith('After the restart')), {
+    await driver.waitFor(async () => [...((await shownRevisions(api, 'whisper'))?.values() ?? [])].some((r) => r.description.startsWith('After the restart')), {
       message: 'the revision created after the restart in the tree',
       timeoutMs: driver.Deadline.cluster,
     });
@@ -205,7 +206,7 @@ describe('Revisions tree with more services than one page', () => {
 
       const revealed = await vscode.commands.executeCommand<boolean>('serveRevisions.revealRevision', { service: 'svc-204', revision: 1, namespace });
       assert.equal(revealed, true);
-      await driver.waitForSelector('.part.sidebar .monaco-list-row.selected.focused:has-text("#1 Only revision of svc-204")');
+      await driver.waitForSelector('.part.sidebar .monaco-list-row.selected.focused:has-text("Only revision of svc-204")');
       await driver.screenshot('tree-revealed-past-first-page');
     } finally {
       await admin.core.deleteNamespace({ name: namespace }).catch(() => undefined);

@@ -1,8 +1,10 @@
 /**
  * Inputs that have made YAML checkers slow, hungry or loud, up to and past the 1 MiB a spec may
- * be: deep nesting, long flow lists, huge scalars, many keys, duplicate keys, alias fan-out,
- * control characters, walls of syntax errors. Shared by the fuzz test (time and memory budget
- * per input) and `npm run bench:yaml` (worst-case time). Deterministic: no randomness.
+ * be: deep nesting, long flow lists, huge scalars, many tiny values, many keys, duplicate keys,
+ * alias fan-out, control characters, walls of syntax errors; and the largest specs a person or a
+ * tool plausibly writes, which must be checked in full. Shared by the fuzz test (time and memory
+ * budget per input) and `npm run bench:yaml` (every input's time, ratio and memory).
+ * Deterministic: no randomness.
  */
 export interface PathologicalInput {
   name: string;
@@ -10,6 +12,19 @@ export interface PathologicalInput {
 }
 
 const KB = 1024;
+
+/** The memory a validation may take (design.md), above what the process held before. */
+export const MemoryBudgetMb = 100;
+
+/**
+ * The main thread's CPU time in milliseconds: what a validation costs, without the wait for a
+ * core that a loaded machine adds to the wall time (Node 24 has threadCpuUsage; older Nodes count
+ * the whole process).
+ */
+export function threadCpuMs(): number {
+  const usage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.() ?? process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
 
 /** The time a validation may take (design.md): 100 ms per 100 KB, and at least 20 ms. */
 export function timeBudgetMs(bytes: number): number {
@@ -48,15 +63,16 @@ export function pathologicalInputs(): PathologicalInput[] {
   add('300,000 nested - - -', `a:\n  ${'- '.repeat(300_000)}x\n`);
   // Long lists, flow and block.
   add('flow list of 9,900 items', `${head}command: [${'a, '.repeat(9_900)}a]\n`);
-  add('flow list of 150,000 items (over the value limit)', `${head}command: [${fill('a, ', 450 * KB)}a]\n`);
+  add('flow list of 1,200 items (just under the token floor)', `${head}command: [${'a, '.repeat(1_200)}a]\n`);
+  add('flow list of 150,000 items (over the token limit)', `${head}command: [${fill('a, ', 450 * KB)}a]\n`);
   add('flow list of 3,300 env mappings', `${head}env: [${'{name: A, value: x}, '.repeat(3_300)}{name: B, value: y}]\n`);
   add('4,900 block env items with bad names', `${head}env:\n${Array.from({ length: 4_900 }, (_, i) => `  - name: "A=${i}"\n    value: x\n`).join('')}`);
-  add('20,000 block env items (over the value limit)', `${head}env:\n${Array.from({ length: 20_000 }, (_, i) => `  - name: "A=${i}"\n    value: x\n`).join('')}`);
+  add('20,000 block env items (over the token limit)', `${head}env:\n${Array.from({ length: 20_000 }, (_, i) => `  - name: "A=${i}"\n    value: x\n`).join('')}`);
   add('2,400 volumes', `${head}volumes:\n${Array.from({ length: 2_400 }, (_, i) => `  - name: v${i}\n    mountPath: /m/${i % 50}\n    emptyDir: {}\n`).join('')}`);
   // Many keys and duplicate keys.
   add('9,900 distinct keys', `${head}${Array.from({ length: 9_900 }, (_, i) => `k${i}: 1\n`).join('')}`);
   add('9,900 duplicate keys', `${head}${'kind: Revision\n'.repeat(9_900)}`);
-  add('60,000 duplicate keys (over the value limit)', `${head}${fill('kind: Revision\n', 900 * KB)}`);
+  add('60,000 duplicate keys (over the token limit)', `${head}${fill('kind: Revision\n', 900 * KB)}`);
   add('9,900 keys in one flow mapping', `${head}resources: {${Array.from({ length: 9_900 }, (_, i) => `k${i}: 1`).join(', ')}}\n`);
   // Huge scalars.
   add('1 MB plain scalar', `${head.replace('message: m', `message: ${'x'.repeat(1000 * KB)}`)}`);
@@ -80,13 +96,35 @@ export function pathologicalInputs(): PathologicalInput[] {
   add('1 MB of colons', fill(':', 1000 * KB));
   add('1 MB of - - -', fill('- - - ', 1000 * KB));
   add('9,900 unclosed quotes', 'a: "x\n'.repeat(9_900));
+  add('800 unclosed quotes (just under the token floor)', 'a: "x\n'.repeat(800));
   add('tabs as indentation', `${head}resources:\n${'\t\tcpu: 1\n'.repeat(9_900)}`);
   add('1 MB of [}]{', fill('[}]{,:?-|>&*!%@`', 1000 * KB));
   add('1,600 documents', `---\n${head}`.repeat(1_600));
   add('a mutated 36 KB spec', mutatedSpec());
   // Over the limit.
   add('1.5 MB file (refused unread)', `${head}# ${'x'.repeat(1536 * KB)}\n`);
+  // The largest specs a person or a tool plausibly writes: read in full, within budget.
+  for (const spec of largestRealSpecs()) add(`largest real spec: ${spec.name}`, spec.text);
   return inputs;
+}
+
+/**
+ * The largest specs a person or a tool plausibly writes (a real spec has a few hundred values):
+ * 2,000 environment variables, as YAML and as the JSON a tool emits, and 2,000 volumes. The
+ * checker must read them in full and place every finding exactly.
+ */
+export function largestRealSpecs(): PathologicalInput[] {
+  const envItem = (i: number): { name: string; value: string } => ({ name: `MODEL_SETTING_${i}`, value: `value-${i}` });
+  const json = { apiVersion: 'serve-revisions/v1', kind: 'Revision', service: 'iris', message: 'm', image: 'ghcr.io/acme/iris:1.0.0', env: Array.from({ length: 2_000 }, (_, i) => envItem(i)) };
+  return [
+    { name: '2,000 env vars', text: `${head}env:\n${Array.from({ length: 2_000 }, (_, i) => `  - name: ${envItem(i).name}\n    value: "${envItem(i).value}"\n`).join('')}` },
+    { name: '2,000 env vars as JSON', text: JSON.stringify(json) },
+    { name: '2,000 env vars as indented JSON', text: JSON.stringify(json, null, 2) },
+    {
+      name: '2,000 volumes',
+      text: `${head}volumes:\n${Array.from({ length: 2_000 }, (_, i) => `  - name: data-${i}\n    mountPath: /data/${i}\n    readOnly: true\n    persistentVolumeClaim:\n      claimName: data-claim-${i}\n`).join('')}`,
+    },
+  ];
 }
 
 /** A realistic 36 KB spec with the kinds of damage the fuzz test does, without randomness. */

@@ -13,6 +13,8 @@ describe('the form message protocol', () => {
     assert.deepEqual(parseFormMessage({ type: 'ready' }), { ok: true, message: { type: 'ready' } });
     assert.equal(parseFormMessage({ type: 'openYaml', requestId: 0, spec: {} }).ok, true);
     assert.equal(parseFormMessage({ type: 'create', requestId: 3, spec: { a: [1, 'b', null, true] }, launch: false }).ok, true);
+    assert.equal(parseFormMessage({ type: 'checkCluster', requestId: 4, spec: { service: 'iris' } }).ok, true);
+    assert.equal(parseFormMessage({ type: 'checkCluster', requestId: 4, spec: {}, launch: true }).ok, false);
   });
 
   it('accepts what Create and launch does with traffic only as one of its choices', () => {

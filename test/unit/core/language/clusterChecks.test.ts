@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { clusterDiagnostics, referencedNames } from '../../../../src/core/language/clusterChecks';
+import { clusterDiagnostics, clusterFindings, preventsRunning, referencedNames } from '../../../../src/core/language/clusterChecks';
 import { parseSpecText } from '../../../../src/core/spec/specDocument';
 
 const text = `apiVersion: serve-revisions/v1
@@ -61,6 +61,19 @@ describe('cluster-aware diagnostics', () => {
     assert.match(byCode['cluster-gpu-too-many']?.message ?? '', /largest node has 8 × "nvidia.com\/gpu"/);
     assert.equal(byCode['cluster-gpu-too-many']?.range.start.line, 9);
     assert.equal(byCode['cluster-no-custom-metrics']?.range.start.line, 24);
+  });
+
+  it('gives the same findings by field path, for the form, and says which mean the revision cannot run', () => {
+    const parsed = parseSpecText(text);
+    const facts = { namespace: 'demo', secrets: [], gpuCapacity: { 'nvidia.com/gpu': 8 }, customMetricsServed: false };
+    const findings = clusterFindings(parsed.value, facts);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      clusterDiagnostics(parsed, facts).map((d) => d.code),
+    );
+    assert.deepEqual(findings.find((f) => f.code === 'cluster-gpu-too-many')?.path, ['resources', 'gpu', 'count']);
+    assert.ok(findings.every(preventsRunning), findings.map((f) => f.code).join(', '));
+    assert.equal(preventsRunning({ code: 'env-name' }), false);
   });
 
   it('says nothing about what it could not read', () => {

@@ -86,6 +86,17 @@ describe('completion', () => {
     assert.ok(!withPorts.includes('port'));
   });
 
+  it('lists each key once, leaves out what an action or the cluster writes, and never both replicas and autoscaling', () => {
+    const { labels } = at(`${head}|`);
+    assert.deepEqual(labels.filter((l, i) => labels.indexOf(l) !== i), [], 'a label offered twice');
+    for (const internal of ['reproducedFrom', 'revision', 'createdAt', 'createdBy']) assert.ok(!labels.includes(internal), `${internal} is offered`);
+    const withReplicas = at(`${head}replicas: 2\n|`).labels;
+    assert.ok(!withReplicas.includes('autoscaling'), 'autoscaling offered beside replicas');
+    const withAutoscaling = at(`${head}autoscaling:\n  minReplicas: 1\n  maxReplicas: 2\n  metric: cpu\n|`).labels;
+    assert.ok(!withAutoscaling.includes('replicas'), 'replicas offered beside autoscaling');
+    assert.ok(withAutoscaling.includes('launchImmediately'));
+  });
+
   it('offers enum values for protocol and metric', () => {
     assert.deepEqual(at(`${head}ports:\n  - containerPort: 3000\n    protocol: |`).labels, ['http', 'grpc', 'tcp']);
     const metric = at(`${head}autoscaling:\n  metric: g|`);

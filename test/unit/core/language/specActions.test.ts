@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
-import { codeLensLine, declaresRevisionSpec, renderedObjectsYaml, specValue } from '../../../../src/core/language/specActions';
+import { codeLensLine, declaresRevisionSpec, renderedObjectsName, renderedObjectsYaml, specValue } from '../../../../src/core/language/specActions';
 import { parseSpecText } from '../../../../src/core/spec/specDocument';
 import { newRevisionSpecTemplate } from '../../../../src/core/spec/template';
 
@@ -21,10 +21,17 @@ describe('spec actions', () => {
   it('renders every object of a spec as multi-document YAML', () => {
     const spec = specValue(parseSpecText(newRevisionSpecTemplate('iris')));
     assert.ok(spec);
-    const text = renderedObjectsYaml(spec, 'demo');
+    const text = renderedObjectsYaml(spec, 'demo', 5);
     const kinds = parseAllDocuments(text).map((d) => (d.toJS() as { kind: string }).kind);
     assert.deepEqual(kinds, ['ConfigMap', 'Deployment', 'Service', 'Service']);
-    assert.match(text, /^# The objects revision 1 of "iris" becomes in namespace "demo"/);
+    assert.match(text, /^# Preview: the objects of "iris" as revision 5, the next number in namespace "demo" now/);
+    assert.match(text, /name: iris-r5$/m);
+    assert.match(renderedObjectsYaml(spec, 'demo'), /^# Preview: .* with revision 1 standing in for the number create assigns/);
+  });
+
+  it('names the preview with the number it would get, or as a preview only', () => {
+    assert.equal(renderedObjectsName('iris', 5), 'iris-r5.preview.yaml');
+    assert.equal(renderedObjectsName('iris'), 'iris.preview.yaml');
   });
 
   it('has no spec value for broken YAML', () => {

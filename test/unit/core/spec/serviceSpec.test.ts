@@ -49,7 +49,7 @@ describe('the kind: Service spec', () => {
 
   it('renders the service object and, with a gateway, its HTTPRoute', () => {
     const rendered = renderedObjectsYaml(parse(example) as ServiceSpec, 'ml');
-    assert.match(rendered, /^# The objects the settings of "iris" become in namespace "ml"/);
+    assert.match(rendered, /^# Preview: the objects the settings of "iris" become in namespace "ml"/);
     assert.match(rendered, /kind: ConfigMap\n[\s\S]*serve-revisions\.dev\/component: service\n/);
     assert.match(rendered, /kind: HTTPRoute\n[\s\S]*parentRefs:\n {4}- group: gateway\.networking\.k8s\.io\n {6}kind: Gateway\n {6}name: public/);
   });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { diagnoseSpecText, parseSpecText, type SpecDiagnostic } from '../../../../src/core/spec/specDocument';
+import { diagnoseSpecText, parseSpecText, SpecLimits, type SpecDiagnostic } from '../../../../src/core/spec/specDocument';
+import { tokenLimit } from '../../../../src/core/spec/specLimits';
+import { largestRealSpecs } from '../../fuzz/pathologicalInputs';
 
 /** The text a diagnostic's range covers, to assert "on the exact range" readably. */
 function covered(text: string, d: SpecDiagnostic): string {
@@ -222,6 +224,52 @@ ports:
     it('refuses files over 1 MiB with one finding, without parsing them', () => {
       const diagnostics = diagnoseSpecText(`${good}# ${'x'.repeat(1024 * 1024)}\n`);
       assert.deepEqual(diagnostics.map((d) => d.code), ['file-too-large']);
+    });
+  });
+
+  describe('bounded work that still reads every real spec in full (issue 12)', () => {
+    it('checks the largest real specs in full and places a finding deep inside them exactly', () => {
+      for (const spec of largestRealSpecs()) {
+        assert.deepEqual(diagnoseSpecText(spec.text), [], spec.name);
+        // Break the 1,500th item: its finding must land on its own line, whatever the spec's shape.
+        const broken = spec.text.replace('MODEL_SETTING_1500', 'MODEL=SETTING').replace('name: data-1500', 'name: Data_1500');
+        assert.notEqual(broken, spec.text, spec.name);
+        const diagnostics = diagnoseSpecText(broken);
+        assert.equal(diagnostics.length, 1, `${spec.name}: ${JSON.stringify(diagnostics).slice(0, 400)}`);
+        const [d] = diagnostics as [SpecDiagnostic];
+        assert.match(covered(broken, d), /MODEL=SETTING|Data_1500/, spec.name);
+        assert.equal(d.path?.[1], 1500, spec.name);
+      }
+    });
+
+    it('refuses text with too many tokens for its size with one finding, before parsing it', () => {
+      const text = `${good}command: [${'a, '.repeat(9_900)}a]\n`;
+      const diagnostics = diagnoseSpecText(text);
+      assert.deepEqual(diagnostics.map((d) => d.code), ['too-many-values']);
+      assert.match(diagnostics[0]?.message ?? '', new RegExp(`than the ${tokenLimit(text.length).toLocaleString('en')} this tool reads in 29 KB \\(${SpecLimits.tokensPerByte} per byte`));
+      assert.deepEqual(diagnostics[0]?.range.start, { line: 0, character: 0 });
+      // Below the floor, density does not matter: a small file of tiny values is read.
+      assert.deepEqual(diagnoseSpecText(`${good}command: [${'a, '.repeat(1_000)}a]\n`), []);
+    });
+
+    it('refuses more tokens than any file may have, whatever the density', () => {
+      const volumes = Array.from({ length: 3_000 }, (_, i) => `  - name: data-${i}\n    mountPath: /data/${i}\n    readOnly: true\n    persistentVolumeClaim:\n      claimName: data-claim-${i}\n`).join('');
+      const diagnostics = diagnoseSpecText(`${good}volumes:\n${volumes}`);
+      assert.deepEqual(diagnostics.map((d) => d.code), ['too-many-values']);
+      assert.match(diagnostics[0]?.message ?? '', new RegExp(`than the ${SpecLimits.maxTokens.toLocaleString('en')} this tool reads in any file`));
+    });
+
+    it('stops reading after a wall of syntax errors and says where', () => {
+      // A stray "]" on line 12 ends the document: each line after it is three errors in the YAML
+      // stream, so the 200th (where reading stops) is on line 12 + 67.
+      const wall = `${good}]\n${'some-longer-key-name: and a longer value\n'.repeat(1_000)}`;
+      const diagnostics = diagnoseSpecText(wall);
+      assert.equal(diagnostics.length, 51);
+      assert.deepEqual(diagnostics[0]?.range.start, { line: 11, character: 0 });
+      const last = diagnostics[50] as SpecDiagnostic;
+      assert.equal(last.code, 'more-findings');
+      assert.match(last.message, /^… and 150 more findings \(150 errors\) not shown, and the file was not read past line 79: fix the ones above first\.$/);
+      assert.ok(diagnostics.slice(0, 50).every((d) => d.code === 'yaml-UNEXPECTED_TOKEN'), JSON.stringify(diagnostics.slice(0, 3)));
     });
   });
 });

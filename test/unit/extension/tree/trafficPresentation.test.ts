@@ -3,7 +3,7 @@ import type { RevisionModel, ServiceModel } from '../../../../src/core/kube/revi
 import { applyStep, beginRollout } from '../../../../src/core/traffic/rollout';
 import { shareInputProblem } from '../../../../src/core/traffic/trafficPolicy';
 import type { ServiceRecord } from '../../../../src/core/traffic/trafficModel';
-import { revisionContextValue, revisionDescription, serviceContextValue, serviceDescription } from '../../../../src/extension/tree/revisionPresentation';
+import { revisionContextValue, revisionDescription, revisionLabel, serviceContextValue, serviceDescription } from '../../../../src/extension/tree/revisionPresentation';
 import { revisionTrafficDetails, serviceDetails } from '../../../../src/extension/tree/trafficPresentation';
 
 const now = Date.parse('2026-01-02T12:00:00Z');
@@ -19,11 +19,13 @@ function service(record: ServiceRecord, revisions: RevisionModel[], dataPlane: '
 describe('how traffic reads in the tree', () => {
   it('shows a revision\'s share, the share in effect where it differs, and its tags', () => {
     const serving = revision(3, { traffic: { percent: 90, effectivePercent: 75, tags: [] } });
-    assert.equal(revisionDescription(serving, now), 'running 2/2 · 90% (75% in effect) · ghcr.io/example/iris:1.1.0 · 5m');
+    // The share and tags right after the state (the label `#3 running 2/2`), before the message.
+    assert.equal(revisionLabel(serving), '#3 running 2/2');
+    assert.equal(revisionDescription(serving, now), '90% (75% in effect) · m · iris:1.1.0 · 5m');
     const canary = revision(4, { traffic: { percent: 0, effectivePercent: 0, tags: ['canary'] } });
-    assert.equal(revisionDescription(canary, now), 'running 2/2 · 0% · tag canary · ghcr.io/example/iris:1.1.0 · 5m');
+    assert.equal(revisionDescription(canary, now), '0% · tag canary · m · iris:1.1.0 · 5m');
     const stopped = revision(1, { state: { kind: 'stopped' }, traffic: { percent: 0, effectivePercent: 0, tags: [] } });
-    assert.equal(revisionDescription(stopped, now), 'stopped · ghcr.io/example/iris:1.1.0 · 5m', 'nothing to say about a stopped revision without a tag');
+    assert.equal(revisionDescription(stopped, now), 'm · iris:1.1.0 · 5m', 'nothing to say about a stopped revision without a tag');
     assert.equal(revisionContextValue(revision(2, { traffic: { percent: 100, effectivePercent: 100, tags: ['stable'] } })), 'revision running scalable serving allTraffic tagged');
     assert.deepEqual(revisionTrafficDetails(serving, 'plain').map((l) => `${l.label}: ${l.description}`), ['Traffic: 90% · 75% in effect (approximate: the split follows ready pods)']);
     assert.deepEqual(revisionTrafficDetails(canary, 'gateway').map((l) => `${l.label}: ${l.description}`), ['Traffic: 0% · exact: the HTTPRoute weight', 'Tag canary: iris-canary.demo.svc']);
