@@ -88,7 +88,8 @@ const builds = [
     target: 'es2022',
     sourcemap: true,
     logLevel: 'warning',
-    entryPoints: { webview: 'src/webview/main.ts' },
+    // The revision form and the revision details panel (its charts are uPlot, bundled).
+    entryPoints: { webview: 'src/webview/main.ts', details: 'src/webview/details/main.ts' },
     outdir: 'dist',
     minify: production,
   },

@@ -93,7 +93,7 @@ if (floor) {
 
 const ls = spawnSync(process.execPath, ['node_modules/@vscode/vsce/vsce', 'ls', '--no-dependencies'], { encoding: 'utf8' });
 if (ls.status !== 0) problems.push(`vsce ls failed: ${ls.stderr.trim()}`);
-const allowed = [/^dist\/(extension|kube|engine|webview)\.(js|css)$/, /^media\//, /^schemas\//, /^README\.md$/, /^LICENSE$/, /^package\.json$/];
+const allowed = [/^dist\/(extension|kube|engine|webview|details)\.(js|css)$/, /^media\//, /^schemas\//, /^README\.md$/, /^LICENSE$/, /^package\.json$/];
 const files = ls.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
 for (const file of files) if (!allowed.some((re) => re.test(file))) problems.push(`the VSIX would include ${file}; exclude it in .vscodeignore`);
 for (const needed of ['dist/extension.js', 'dist/kube.js', 'dist/engine.js', 'package.json', 'schemas/revision.schema.json']) if (!files.includes(needed)) problems.push(`the VSIX would lack ${needed}`);

@@ -202,9 +202,10 @@ async function locate(selector, inFrames, timeoutMs) {
 const actions = {
   /**
    * The whole page, or with `selector` only that element (in a webview too, with `inFrames`), its
-   * top `maxHeight` pixels when given (a view's rows without the empty space below them).
+   * top `maxHeight` pixels when given (a view's rows without the empty space below them), or with
+   * `clip` ({x, y, width, height} in CSS pixels) a part of the page (e.g. one editor for a README).
    */
-  async screenshot({ name, selector, inFrames, timeoutMs, maxHeight }) {
+  async screenshot({ name, selector, inFrames, timeoutMs, maxHeight, clip }) {
     if (!/^[\w.-]+$/.test(name)) throw new Error(`screenshot name must be a plain file name, got "${name}"`);
     const path = join(screenshotsDir, name.endsWith('.png') ? name : `${name}.png`);
     if (selector && maxHeight && !inFrames) {
@@ -212,7 +213,7 @@ const actions = {
       if (!box) throw new Error(`${selector} is not visible`);
       await page.screenshot({ path, clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, maxHeight) } });
     } else if (selector) await (await locate(selector, inFrames, timeoutMs)).screenshot({ path, timeout: timeoutMs });
-    else await page.screenshot({ path });
+    else await page.screenshot({ path, ...(clip ? { clip } : {}) });
     log(`screenshot ${path}`);
     return path;
   },

@@ -2,10 +2,12 @@
 // Seeds a namespace with demo services whose revisions are in different states, through the
 // project's own CLI (dist/cli.js), so the tree has something real to show:
 //   iris        #1 stopped, #2 running (2 replicas), #3 failed (image tag :fail-pull), #4 autoscaled 1–4
-//   llama-chat  #1 running on the GPU node
+//   llama-chat  #1 running on the GPU node, #2 stopped: asks for 16 GPUs (Start warns it will not fit)
+//   sentiment   #1 crash-looping (image tag :fail-crash: its previous container's log says why)
 // and, with kubectl, what the shipped examples reference (examples/demo-cluster.yaml: a ConfigMap,
 // a Secret, claims, a service account), so every example validates clean there and the ones that
 // can launch on this cluster do.
+// scripts/demo-activity.mjs (started by scripts/start.mjs) then keeps logs growing and iris #4 scaling.
 //
 //   node scripts/seed-demo.mjs --kubeconfig FILE [-n demo] [--kubectl PATH]
 //
@@ -50,6 +52,8 @@ export const demoRevisions = [
   { spec: base('iris', 'Try the new base image', 'ghcr.io/example/iris-bentoml:fail-pull'), launch: true },
   { spec: `${base('iris', 'Autoscale on CPU', 'ghcr.io/example/iris-bentoml:1.1.0')}autoscaling:\n  minReplicas: 1\n  maxReplicas: 4\n  metric: cpu\n  target: 70\n`, launch: true },
   { spec: base('llama-chat', 'Llama chat on one A100', 'vllm/vllm-openai:v0.6.3', '  gpu:\n    count: 1'), launch: true },
+  { spec: base('llama-chat', 'Try the 70B model on 16 GPUs', 'vllm/vllm-openai:v0.6.3', '  gpu:\n    count: 16'), launch: false },
+  { spec: base('sentiment', 'Quantized model', 'ghcr.io/example/sentiment:fail-crash'), launch: true },
 ];
 
 function cli(args) {
@@ -89,4 +93,4 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`seed-demo: namespace "${values.namespace}" seeded: iris #1 stopped, #2 running ×2, #3 failing (:fail-pull), #4 autoscaled; llama-chat #1 on a GPU; what the examples reference (examples/demo-cluster.yaml).`);
+console.log(`seed-demo: namespace "${values.namespace}" seeded: iris #1 stopped, #2 running ×2, #3 failing (:fail-pull), #4 autoscaled; llama-chat #1 on a GPU, #2 too big to fit (stopped); sentiment #1 crash-looping; what the examples reference (examples/demo-cluster.yaml).`);

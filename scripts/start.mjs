@@ -62,6 +62,7 @@ function output(command, args, env = {}) {
 }
 
 let server;
+let activity;
 let clusterDir;
 let stopping = false;
 
@@ -71,6 +72,13 @@ async function cleanup() {
   if (server?.pid) {
     try {
       process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  if (activity?.pid) {
+    try {
+      process.kill(-activity.pid, 'SIGTERM');
     } catch {
       // already gone
     }
@@ -131,6 +139,12 @@ async function main() {
     if (!kubectl) return die(`no SERVE_REVISIONS_KUBECTL in ${join(clusterDir, 'env')}`);
     output(kubectl, ['--kubeconfig', kubeconfig, 'config', 'set-context', '--current', '--namespace=demo']);
     step('seed namespace "demo" with demo services', node, ['scripts/seed-demo.mjs', '--kubeconfig', kubeconfig, '-n', 'demo', '--kubectl', kubectl], pathEnv);
+    // Logs that grow and an autoscaled revision that scales, for as long as the demo runs.
+    const simDir = readFileSync(join(clusterDir, 'env'), 'utf8').match(/^SERVE_REVISIONS_SIM_DIR=(.*)$/m)?.[1];
+    if (simDir) {
+      activity = spawn(node, ['scripts/demo-activity.mjs', '--kubeconfig', kubeconfig, '--sim-dir', simDir, '-n', 'demo'], { cwd: root, detached: true, stdio: 'ignore' });
+      log('demo activity started: logs grow, iris #4 scales with its simulated CPU (scripts/demo-activity.mjs)');
+    }
   }
 
   // 4: code-server with the packaged extension installed.

@@ -1,6 +1,7 @@
 /** The CLI commands that act on a cluster: list, create, start, stop, scale, reproduce, delete. */
 import { parseArgs } from 'node:util';
-import type { RevisionClient } from '../bundles/loadKube';
+import type { FitVerdict, RevisionClient } from '../bundles/loadKube';
+import { fitWarning } from '../core/observe/fitCheck';
 import { describeState } from '../core/kube/describeState';
 import { formatAge } from '../core/kube/formatAge';
 import { launchOutcome } from '../core/kube/launchOutcome';
@@ -13,6 +14,7 @@ import { escapeControl } from '../core/escapeText';
 import { specErrorSummary } from '../core/spec/specErrorSummary';
 import { diagnoseParsedSpec, parseSpecText } from '../core/spec/specDocument';
 import { connectClient, ExitCode, formatDiagnostic, outputOption, readSpecFile, table, UsageError, type CliIo } from './cliIo';
+import { describe, logs } from './observeCommands';
 
 const ClusterOptions = {
   output: { type: 'string', short: 'o' },
@@ -28,6 +30,12 @@ const ClusterOptions = {
   max: { type: 'string' },
   message: { type: 'string' },
   yes: { type: 'boolean' },
+  follow: { type: 'boolean', short: 'f' },
+  tail: { type: 'string' },
+  since: { type: 'string' },
+  previous: { type: 'boolean', short: 'p' },
+  container: { type: 'string', short: 'c' },
+  grep: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof ClusterOptions; allowPositionals: true }>>['values'];
@@ -74,7 +82,8 @@ async function list({ positionals, values, client, namespace, print }: Run): Pro
   return ExitCode.ok;
 }
 
-async function create({ positionals, values, io, client, print }: Run): Promise<number> {
+async function create(run: Run): Promise<number> {
+  const { positionals, values, io, client, print } = run;
   if (positionals.length !== 1) throw new UsageError('create needs exactly one FILE');
   const file = positionals[0] as string;
   const read = await readSpecFile(file, io);
@@ -96,8 +105,10 @@ async function create({ positionals, values, io, client, print }: Run): Promise<
     print(`Applied the settings of "${spec.service}" in namespace "${namespace}": ${spec.gateway ? `traffic through the Gateway "${spec.gateway.name}"` : 'the plain data plane'}${spec.rollout ? `, rollouts of ${spec.rollout.steps.join(' → ')}` : ''}.\n`, { service: spec.service, namespace, applied: true });
     return ExitCode.ok;
   }
+  const spec = parsed.value as RevisionSpec;
+  if (values.launch || spec.launchImmediately) await warnUnlessFits(run, `A new revision of "${spec.service}"`, () => client.checkSpecFit(spec, values.namespace ? { namespace: values.namespace } : {}));
   // --namespace wins over the spec's, the spec's over the context's (resolveNamespace, in the client).
-  const result = await client.create(parsed.value as RevisionSpec, { ...(values.namespace ? { namespace: values.namespace } : {}), ...(values.launch ? { launch: true } : {}) });
+  const result = await client.create(spec, { ...(values.namespace ? { namespace: values.namespace } : {}), ...(values.launch ? { launch: true } : {}) });
   // What a launch led to, as the editor says it: never "started" for pods that already fail.
   const state = result.started ? await client.firstVerdict(result, LaunchVerdictWaitMs) : undefined;
   const outcome = result.started ? ` and ${launchOutcome(state).text.replace(/\.$/, '')}` : '';
@@ -107,6 +118,17 @@ async function create({ positionals, values, io, client, print }: Run): Promise<
 
 /** How long create --launch waits for the first verdict on the pods (start --wait waits for as long as asked). */
 const LaunchVerdictWaitMs = 8_000;
+
+/** Before starting: a warning on stderr when its pods will not fit now (the start goes on, as a person may know better). */
+async function warnUnlessFits(run: Run, what: string, check: () => Promise<FitVerdict>): Promise<void> {
+  let verdict: FitVerdict;
+  try {
+    verdict = await check();
+  } catch {
+    return; // Not knowing is no reason to stop: the start itself reports what the cluster says.
+  }
+  if (!verdict.fits) run.io.stderr(`serve-revisions: warning: ${escapeControl(fitWarning(what, verdict))} Starting it anyway.\n${verdict.problems.slice(1).map((p) => `serve-revisions: warning: also ${p}\n`).join('')}`);
+}
 
 /** Polls until the revision runs or fails, or the timeout passes. */
 async function waitForStart(run: Run, t: Target): Promise<number> {
@@ -128,6 +150,7 @@ async function waitForStart(run: Run, t: Target): Promise<number> {
 
 async function start(run: Run): Promise<number> {
   const t = target(run);
+  await warnUnlessFits(run, `Revision ${t.revision} of "${t.service}"`, () => run.client.checkFit(t));
   await run.client.start(t);
   if (run.values.wait) return waitForStart(run, t);
   run.print(`Started revision ${t.revision} of "${t.service}".\n`, { ...t, started: true });
@@ -174,7 +197,7 @@ async function remove(run: Run): Promise<number> {
   return ExitCode.ok;
 }
 
-const Commands: Record<string, (run: Run) => Promise<number>> = { list, create, start, stop, scale, reproduce, delete: remove };
+const Commands: Record<string, (run: Run) => Promise<number>> = { list, create, start, stop, scale, reproduce, delete: remove, describe, logs };
 
 export async function runClusterCommand(command: string, args: string[], io: CliIo): Promise<number> {
   const handler = Object.hasOwn(Commands, command) ? Commands[command] : undefined;

@@ -40,6 +40,13 @@ Cluster commands (act on the current kubeconfig context):
   reproduce SERVICE REVISION [--message TEXT] [--launch]
                                         a new revision with the same settings
   delete SERVICE REVISION --yes         remove the recipe and everything it created
+  describe SERVICE REVISION             why it is (not) ready: replicas, conditions, pods,
+                                        refusals, autoscaler and events, newest first
+  logs SERVICE REVISION [-f] [--tail N] [--since 10m] [--previous] [--container NAME] [--grep TEXT]
+                                        the logs of all its pods, each line after its pod's
+                                        name; -f follows (pods join and leave), --tail from
+                                        the last N lines of each (default 100), --grep shows
+                                        matching lines only (text, or /regular expression/)
                                         (a kind: Service FILE given to create sets the service's
                                         settings: its gateway and default rollout plan)
   traffic SERVICE                       the split: each revision's share, effective share, tags
@@ -77,6 +84,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       case 'scale':
       case 'reproduce':
       case 'delete':
+      case 'describe':
+      case 'logs':
         return await runClusterCommand(command, rest, io);
       case 'traffic':
       case 'rollout':

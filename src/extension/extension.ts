@@ -5,8 +5,10 @@ import { ClusterSession } from './common/clusterSession';
 import { Logger } from './common/logger';
 import { RolloutDrivers } from './common/rolloutDrivers';
 import { UserInputSeam } from './common/userInput';
+import { RevisionDetailsPanels } from './details/revisionDetailsPanels';
 import { RevisionForms } from './form/revisionForms';
 import { registerLanguageFeatures } from './language/registerLanguageFeatures';
+import { RevisionLogViews } from './logs/revisionLogTerminal';
 import { registerRevisionsView } from './tree/registerRevisionsView';
 import type { AgeClock } from './tree/ageClock';
 import type { RevisionsTreeModel } from './tree/revisionsTreeModel';
@@ -23,6 +25,8 @@ export interface ExtensionTestApi {
   /** Whether the rows' ages are being kept current (only while the view is visible). */
   ageClock: Pick<AgeClock, 'running'>;
   userInput: Pick<UserInputSeam, 'runWithAnswers' | 'prompts'>;
+  /** The open revision details panels and log views, to read what they show. */
+  observe: { details: RevisionDetailsPanels; logs: RevisionLogViews };
 }
 
 /**
@@ -40,8 +44,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   context.subscriptions.push(drivers);
   const forms = new RevisionForms(context, { session, logger, ui, checks, drivers });
   const tree = registerRevisionsView(context, session, logger);
-  registerCommands({ context, session, logger, ui, tree, forms, parses, checks, drivers });
-  return { revisionsTree: tree.provider, revisionsModel: tree.model, ageClock: tree.ageClock, userInput: ui };
+  const details = new RevisionDetailsPanels(context, session, logger);
+  const logs = new RevisionLogViews(logger);
+  registerCommands({ context, session, logger, ui, tree, forms, parses, checks, details, logs, drivers });
+  return { revisionsTree: tree.provider, revisionsModel: tree.model, ageClock: tree.ageClock, userInput: ui, observe: { details, logs } };
 }
 
 export function deactivate(): void {

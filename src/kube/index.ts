@@ -11,6 +11,10 @@ export { RevisionClient, type ClientOptions, type CreateResult } from './revisio
 export { type LocalForward } from './portForward';
 export { type ScaleRequest } from './revisionLifecycle';
 export { type RevisionRef } from './revisionStore';
+export { type FitVerdict } from '../core/observe/fitCheck';
+export { type LogEvent, type LogRequest, type RevisionLogStream } from './revisionLogs';
+export { MetricsIntervalMs, type MetricsReading } from './revisionMetrics';
+export { type ObservedRevision, type ObserverStatus, type RevisionObserver } from './revisionObserver';
 export { type DriveOptions, type DriveResult, type RolloutDriver } from './rolloutDriver';
 export { type RouteAllOptions, type TrafficClient } from './trafficClient';
 export { trafficCommand, type TrafficEdit } from './trafficActions';

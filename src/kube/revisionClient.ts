@@ -15,9 +15,15 @@ import { connect, type ClusterConnection, type ConnectionOptions } from './clust
 import { dryRunRevision, type DryRunOptions, type DryRunResult } from './dryRun';
 import { waitForVerdict } from './launchVerdict';
 import { forwardToLocalPort, type LocalForward } from './portForward';
+import { checkSpecFit } from './fitFacts';
 import { NamespaceWatcher } from './namespaceWatcher';
 import { RevisionLifecycle, type ScaleRequest } from './revisionLifecycle';
 import { RevisionStore, type RevisionRef } from './revisionStore';
+import { RevisionLogStream, type LogRequest } from './revisionLogs';
+import { readRevisionMetrics, type MetricsReading } from './revisionMetrics';
+import { gatherRevision, observedDetails, RevisionObserver } from './revisionObserver';
+import type { FitVerdict } from '../core/observe/fitCheck';
+import type { RevisionDetailsView } from '../shared/detailsProtocol';
 import { DataPlaneWriter } from './dataPlaneWriter';
 import { Rollouts } from './rollouts';
 import { TrafficActions } from './trafficActions';
@@ -39,6 +45,7 @@ export class RevisionClient {
   private readonly apis: KubeApis;
   private readonly store: RevisionStore;
   private readonly lifecycle: RevisionLifecycle;
+  private readonly defaultGpuResourceName: string | undefined;
   /** Traffic and rollouts of the services of this connection. */
   readonly traffic: TrafficClient;
 
@@ -55,6 +62,7 @@ export class RevisionClient {
     const dataPlane = new DataPlaneWriter(connection, this.apis, this.store);
     const actions = new TrafficActions(connection, this.apis, this.store, dataPlane);
     this.lifecycle = new RevisionLifecycle(connection, this.apis, this.store, options.defaultGpuResourceName, actions);
+    this.defaultGpuResourceName = options.defaultGpuResourceName;
     this.traffic = new TrafficClient(connection, this.store, this.lifecycle, actions, dataPlane, new Rollouts(connection, this.apis, this.store, actions));
   }
 
@@ -214,5 +222,45 @@ export class RevisionClient {
 
   watch(namespace = this.namespace): NamespaceWatcher {
     return new NamespaceWatcher(this.connection, namespace);
+  }
+
+  // --- observing a revision (issue 15) ---------------------------------------------------------
+
+  /** Why it is (not) ready, read once (the CLI's describe); `problems` names what could not be read. */
+  async describe(ref: RevisionRef): Promise<{ details: RevisionDetailsView; problems: string[] }> {
+    const placed = this.placed(ref);
+    const observed = await gatherRevision(this.connection, placed);
+    // Not listed: it does not exist, or the user may not list configmaps (readRecord says which).
+    if (!observed.record) await this.store.readRecord(placed);
+    const details = observedDetails(this.connection, placed, observed);
+    return { details, problems: observed.problems };
+  }
+
+  /** Keeps the revision's objects current by watch, for a live details view. */
+  observe(ref: RevisionRef): RevisionObserver {
+    return new RevisionObserver(this.connection, this.placed(ref));
+  }
+
+  /** The logs of all the revision's pods, merged (follow by default, from the last 100 lines). */
+  logs(ref: RevisionRef, request: LogRequest = {}): RevisionLogStream {
+    return new RevisionLogStream(this.connection, this.placed(ref), request);
+  }
+
+  /** CPU and memory of the revision's pods now, or why the cluster cannot say. */
+  readMetrics(ref: RevisionRef): Promise<MetricsReading> {
+    return readRevisionMetrics(this.connection, this.placed(ref));
+  }
+
+  /** Whether a stored revision's pods fit the cluster now (before Start). */
+  async checkFit(ref: RevisionRef): Promise<FitVerdict> {
+    const placed = this.placed(ref);
+    const { spec } = await this.readRecord(placed);
+    return checkSpecFit(this.connection, this.apis, spec, placed.namespace, { revision: placed.revision, ...(this.defaultGpuResourceName ? { defaultGpuResourceName: this.defaultGpuResourceName } : {}) });
+  }
+
+  /** Whether a spec's pods would fit once created and launched (in `namespace`, else the spec's, else this connection's). */
+  checkSpecFit(spec: RevisionSpec, options: { namespace?: string } = {}): Promise<FitVerdict> {
+    const namespace = resolveNamespace({ flag: options.namespace, spec: spec.namespace, chosen: this.namespace });
+    return checkSpecFit(this.connection, this.apis, spec, namespace, this.defaultGpuResourceName ? { defaultGpuResourceName: this.defaultGpuResourceName } : {});
   }
 }

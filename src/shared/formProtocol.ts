@@ -5,6 +5,8 @@
  * is then checked against the schema and the semantic rules by the host).
  */
 
+import { checkEnvelope, isPlainObject } from './messageEnvelope';
+
 /** Panel type of the form; also what the webview panel serializer is registered for. */
 export const RevisionFormViewType = 'serveRevisions.revisionForm';
 
@@ -115,12 +117,6 @@ const Keys: Record<WebviewToHost['type'], readonly string[]> = {
   checkCluster: ['type', 'requestId', 'spec'],
 };
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
 /** JSON-like data only (what structured clone of the form's values gives), with bounded depth. */
 function isJsonData(value: unknown, depth = 0): boolean {
   if (depth > 12) return false;
@@ -131,29 +127,14 @@ function isJsonData(value: unknown, depth = 0): boolean {
   return false;
 }
 
-function byteLength(value: unknown): number | undefined {
-  try {
-    const text = JSON.stringify(value);
-    return text === undefined ? undefined : new TextEncoder().encode(text).length;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Checks that an incoming value is one of the messages above, exactly: known type, no extra keys,
  * right field types, JSON data only, at most MaxMessageBytes. The reason names what is wrong.
  */
-export function parseFormMessage(raw: unknown): Parsed<WebviewToHost> {
-  if (!isPlainObject(raw)) return { ok: false, reason: `not an object but ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}` };
-  const size = byteLength(raw);
-  if (size === undefined) return { ok: false, reason: 'not serialisable as JSON' };
-  if (size > MaxMessageBytes) return { ok: false, reason: `too large: ${size} bytes, at most ${MaxMessageBytes}` };
-  const type = raw['type'];
-  if (typeof type !== 'string' || !Object.hasOwn(Keys, type)) return { ok: false, reason: `unknown message type ${JSON.stringify(type)}` };
-  const allowed = Keys[type as WebviewToHost['type']];
-  const extra = Object.keys(raw).filter((k) => !allowed.includes(k));
-  if (extra.length > 0) return { ok: false, reason: `"${type}" message has unexpected field${extra.length === 1 ? '' : 's'} ${extra.join(', ')}` };
+export function parseFormMessage(message: unknown): Parsed<WebviewToHost> {
+  const envelope = checkEnvelope(message, Keys, MaxMessageBytes);
+  if (!envelope.ok) return envelope;
+  const { raw, type, allowed } = envelope;
   if (allowed.includes('requestId')) {
     const id = raw['requestId'];
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { ok: false, reason: `"${type}" message needs a non-negative integer requestId, got ${JSON.stringify(id)}` };

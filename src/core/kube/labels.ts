@@ -27,6 +27,9 @@ export const Annotations = {
 /** What an object is to a revision; also a label value, so one kind can be told apart in a list. */
 export type Component = 'record' | 'workload' | 'endpoint' | 'autoscaler' | 'service-endpoint' | 'service' | 'tag-endpoint' | 'route';
 
+/** The name of a revision's one container (the rendered Deployment's); a log shows others by name. */
+export const ContainerName = 'server';
+
 /** The key in the record ConfigMap that holds the spec as YAML. */
 export const RecordSpecKey = 'spec.yaml';
 

@@ -26,7 +26,7 @@ import { quantityText } from '../spec/quantity';
 import type { PortSpec, ResourcesSpec, RevisionSpec } from '../spec/revisionSpec';
 import { applySpecDefaults, GpuProductLabel, SpecDefaults } from '../spec/specDefaults';
 import { renderStableService, stableSelector } from '../traffic/dataPlane';
-import { Annotations, Labels, RecordSpecKey, revisionLabels, revisionObjectName } from './labels';
+import { Annotations, ContainerName, Labels, RecordSpecKey, revisionLabels, revisionObjectName } from './labels';
 import { authoredSpec } from './revisionRecord';
 
 export interface RenderOptions {
@@ -48,7 +48,7 @@ export interface RevisionObjects {
   stableService: V1Service;
 }
 
-export const ContainerName = 'server';
+export { ContainerName };
 
 /** The spec as stored in the record: the user's fields, the defaults applied, and what creation assigns. */
 function recordedSpec(spec: RevisionSpec, options: RenderOptions): RevisionSpec {

@@ -4,8 +4,10 @@ import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
 import type { RolloutDrivers } from '../common/rolloutDrivers';
 import type { UserInput } from '../common/userInput';
+import type { RevisionDetailsPanels } from '../details/revisionDetailsPanels';
 import type { RevisionForms } from '../form/revisionForms';
 import type { ParseCache } from '../language/parseCache';
+import type { RevisionLogViews } from '../logs/revisionLogTerminal';
 import type { RevisionsView } from '../tree/registerRevisionsView';
 
 /** What the commands act through, built once in activate(). */
@@ -23,4 +25,7 @@ export interface CommandDeps {
   drivers: RolloutDrivers;
   /** The cluster checks every surface shares (editor, form, create and launch, dry run). */
   checks: ClusterChecks;
+  /** Revision details panels (Show Details) and log views (Show Logs). */
+  details: RevisionDetailsPanels;
+  logs: RevisionLogViews;
 }

@@ -1,6 +1,6 @@
 /**
  * Creating a revision, the same from the form and from a YAML spec: the cluster checks first
- * (launching something that cannot run asks), then create (and start), then the first verdict on
+ * (launching something that cannot run, or whose pods do not fit now, asks), then create (and start), then the first verdict on
  * its pods, so the message says what actually happened: "Created #5 of iris in namespace "demo"
  * and started; 2/2 ready", or "… started, but its pods are pending: 0/3 nodes are available: 3
  * Insufficient nvidia.com/gpu.", never "started" for a revision already failing.
@@ -11,6 +11,7 @@ import type { CreateResult } from '../../bundles/loadKube';
 import { launchOutcome } from '../../core/kube/launchOutcome';
 import type { RevisionSpec } from '../../core/spec/revisionSpec';
 import type { ClusterChecks } from '../common/clusterChecks';
+import { confirmFit } from '../common/fitConfirmation';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
 import type { NotifySeverity } from '../common/notify';
@@ -42,16 +43,18 @@ export const LaunchAnyway = 'Create and Launch Anyway';
  * Secret that is missing, more GPUs than any node has, GPU autoscaling without custom metrics).
  * Throws UserCancelled when the person declines.
  */
-async function confirmLaunchable(deps: CreateFlowDeps, spec: RevisionSpec): Promise<void> {
+async function confirmLaunchable(deps: CreateFlowDeps, spec: RevisionSpec): Promise<boolean> {
   const blocking = (await deps.checks.findings(spec)).filter((f) => loadEngine().preventsRunning(f));
-  if (blocking.length === 0) return;
+  if (blocking.length === 0) return false;
   const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more: ${blocking.slice(1).map((f) => f.message).join(' ')})` : '';
   await deps.ui.confirm(`Launch a revision of ${spec.service} that cannot run as it is?`, `${blocking[0]?.message ?? ''}${more}\n\nCreate it without launching to fix this first, or launch anyway and watch it in the Revisions view.`, LaunchAnyway);
+  return true;
 }
 
 export async function createRevision(deps: CreateFlowDeps, spec: RevisionSpec, launch: boolean): Promise<CreateOutcome> {
-  if (launch) await confirmLaunchable(deps, spec);
   const client = deps.session.getClient();
+  // Then whether its pods fit the cluster now; one question at most: launching anyway what cannot run covers it.
+  if (launch && !(await confirmLaunchable(deps, spec))) await confirmFit(deps, `A new revision of "${spec.service}"`, LaunchAnyway, () => client.checkSpecFit(spec));
   const title = `${launch ? 'Creating and launching' : 'Creating'} a revision of ${spec.service}…`;
   const { result, verdict } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, async (progress) => {
     // The client places it as every surface does: the spec's namespace, else the chosen one (resolveNamespace).

@@ -1,6 +1,7 @@
 import type { CommandDeps } from './commandDeps';
 import { registerEndpointCommands } from './endpointCommands';
 import { registerFormCommands } from './formCommands';
+import { registerObserveCommands } from './observeCommands';
 import { registerRevisionCommands } from './revisionCommands';
 import { registerRolloutCommands } from './rolloutCommands';
 import { registerTrafficCommands } from './trafficCommands';
@@ -14,6 +15,7 @@ export function registerCommands(deps: CommandDeps): void {
   registerViewCommands(deps);
   registerSpecCommands(deps);
   registerFormCommands(deps);
+  registerObserveCommands(deps);
   registerTrafficCommands(deps);
   registerRolloutCommands(deps);
 }

@@ -17,6 +17,7 @@ import { storedSpecUri } from '../tree/storedSpecProvider';
 import { DetailNode, RevisionNode } from '../tree/treeNodes';
 import type { CommandDeps } from './commandDeps';
 import { VerdictWaitMs } from './createFlow';
+import { confirmFit } from '../common/fitConfirmation';
 
 /**
  * A command's target: a tree node (context menu), `{ service, revision }` (scripts, other
@@ -72,6 +73,8 @@ function withProgress<T>(title: string, task: () => Promise<T>): Thenable<T> {
 async function start(deps: CommandDeps, arg?: RevisionArg): Promise<void> {
   const { session, logger } = deps;
   const r = await target(deps, arg, 'Revision to start', (x) => x.state.kind === 'stopped');
+  // Will its pods fit? When not, the person decides (Start Anyway) before anything changes.
+  await confirmFit(deps, `Revision ${r.revision} of "${r.service}"`, 'Start Anyway', () => session.getClient().checkFit(ref(r)));
   const verdict = await withProgress(`Starting ${revisionName(r)}…`, async () => {
     await session.getClient().start(ref(r));
     return session.getClient().firstVerdict(ref(r), VerdictWaitMs);

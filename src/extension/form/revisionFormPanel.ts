@@ -7,17 +7,13 @@ import type { RevealTarget } from '../tree/revealRevision';
 import { createRevision, type CreateFlowDeps } from '../commands/createFlow';
 import { notify } from '../common/notify';
 import { UserCancelled } from '../common/userInput';
+import { webviewHtml } from '../common/webviewHtml';
 import { CommandIds, LanguageId } from '../ids';
 import { revisionName } from '../tree/revisionPresentation';
 
 /** What the form needs: the create flow's parts, and the rollouts this window drives (the after-launch choice). */
 export interface FormDeps extends CreateFlowDeps {
   drivers: RolloutDrivers;
-}
-
-/** 128 random bits; Web Crypto is loaded on first use, keeping node:crypto out of activation. */
-function nonce(): string {
-  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
 }
 
 /**
@@ -39,7 +35,7 @@ export class RevisionFormPanel {
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
     };
     panel.title = this.title();
-    panel.webview.html = this.html();
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, { script: 'webview.js', style: 'webview.css', title: this.title() });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       panel.onDidDispose(() => this.dispose()),
@@ -50,28 +46,6 @@ export class RevisionFormPanel {
     if (this.origin.kind === 'reproduce') return `Reproduce ${revisionName({ service: this.origin.service ?? '', revision: this.origin.revision ?? 0 })}`;
     if (this.origin.kind === 'service') return `New revision of ${this.origin.service ?? ''}`;
     return 'New revision';
-  }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    const n = nonce();
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.css'));
-    const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`, `script-src 'nonce-${n}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>${this.title().replace(/[<>&"]/g, '')}</title>
-</head>
-<body>
-<div id="app"></div>
-<script type="module" nonce="${n}" src="${script.toString()}"></script>
-</body>
-</html>`;
   }
 
   private post(message: HostToWebview): void {
@@ -171,7 +145,7 @@ export class RevisionFormPanel {
       void vscode.commands.executeCommand(CommandIds.revealRevision, target);
     } catch (error) {
       if (error instanceof UserCancelled) {
-        this.post({ type: 'result', requestId, ok: false, cancelled: true, message: 'Nothing was created. Fix what the warnings above say, or use Create revision to store it without launching.' });
+        this.post({ type: 'result', requestId, ok: false, cancelled: true, message: 'Nothing was created. Fix what the warning said, or use Create revision to store it without launching.' });
         return;
       }
       const text = error instanceof Error ? error.message : String(error);

@@ -125,6 +125,11 @@ function tooltip(revision: RevisionModel): vscode.MarkdownString {
     md.appendMarkdown('\n\n');
     md.appendText(line);
   }
+  // Why it is (not) ready, its logs and its metrics: one click from the tooltip.
+  const args = encodeURIComponent(JSON.stringify([{ service: revision.service, revision: revision.revision }]));
+  md.appendMarkdown(`\n\n[${revision.state.kind === 'failed' ? 'Why is it failing?' : 'Show details'}](command:${CommandIds.showDetails}?${args})`);
+  if (revision.state.kind !== 'stopped') md.appendMarkdown(` · [Show logs](command:${CommandIds.showLogs}?${args})`);
+  md.isTrusted = { enabledCommands: [CommandIds.showDetails, CommandIds.showLogs] };
   return md;
 }
 
@@ -165,6 +170,12 @@ export class DetailNode extends TreeNode {
     item.description = this.line.description;
     item.tooltip = `${this.line.label}: ${this.line.description}`;
     if (this.line.contextValue) item.contextValue = this.line.contextValue;
+    if (this.line.key === 'failure') {
+      // The failed state links to the details that say why.
+      item.command = { command: CommandIds.showDetails, title: 'Show Details', arguments: [{ service: this.revision.service, revision: this.revision.revision }] };
+      item.tooltip = `${this.line.label}: ${this.line.description}\nClick for the details: conditions, pods, events.`;
+      item.iconPath = new vscode.ThemeIcon('info');
+    }
     return item;
   }
 }

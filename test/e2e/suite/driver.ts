@@ -53,10 +53,12 @@ function act<T>(action: string, params: Record<string, unknown> = {}): Promise<T
 }
 
 /**
- * Saves a PNG of the whole workbench as `<name>.png` in the runner's screenshots folder (or, with
- * `selector`, of that element only, its top `maxHeight` pixels when given); returns its path.
+ * Saves a PNG of the whole workbench as `<name>.png` in the runner's screenshots folder (or, with a
+ * `selector`, of that element only, its top `maxHeight` pixels when given; or, with a clip in CSS
+ * pixels, that part of the page); returns its path.
  */
-export const screenshot = (name: string, selector?: string, target: Target & { maxHeight?: number } = {}): Promise<string> => act('screenshot', { name, ...(selector ? { selector } : {}), ...target });
+export const screenshot = (name: string, where?: string | { x: number; y: number; width: number; height: number }, target: Target & { maxHeight?: number } = {}): Promise<string> =>
+  act('screenshot', { name, ...(typeof where === 'string' ? { selector: where } : where ? { clip: where } : {}), ...target });
 
 /** Runs `fn` (an arrow function's source, given the element) on the first match and returns its JSON result. */
 export const evaluate = <T>(selector: string, fn: string, target: Target = {}): Promise<T> => act('evaluate', { selector, fn, ...target });
