@@ -8,6 +8,7 @@ import { loadEngine } from '../../bundles/loadEngine';
 import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
 import { rolloutActive, splitText } from '../../core/traffic/trafficModel';
 import { replicasForSplit, shareInputProblem, tagProblem } from '../../core/traffic/trafficPolicy';
+import { notify } from '../common/notify';
 import { registerCommand } from '../common/registerCommand';
 import { CommandIds } from '../ids';
 import { stateText } from '../tree/revisionPresentation';
@@ -49,7 +50,7 @@ async function splitTraffic(deps: CommandDeps, arg?: TrafficArg): Promise<string
   const approximate = s.traffic?.dataPlane === 'gateway' ? 'exact per request (Gateway API)' : 'approximate: on the plain data plane it follows ready pods (Size Replicas to Match the Split helps)';
   const message = `Traffic of "${s.name}": ${splitText(record.traffic)} — ${approximate}.`;
   deps.logger.info(message);
-  void vscode.window.showInformationMessage(message);
+  void notify(deps.logger, 'info', message);
   return splitText(record.traffic);
 }
 
@@ -71,7 +72,7 @@ async function routeAllTrafficHere(deps: CommandDeps, arg?: TrafficArg): Promise
   const { service: s, revision: r } = await revisionTarget(deps, arg, 'Revision to route all traffic to');
   const now = s.traffic?.record;
   if ((r.traffic?.percent ?? 0) === 100) {
-    void vscode.window.showInformationMessage(`Revision ${r.revision} of "${s.name}" already serves all its traffic.`);
+    void notify(deps.logger, 'info', `#${r.revision} of ${s.name} already serves all its traffic.`);
     return splitText(now?.traffic ?? []);
   }
   const stopped = r.state.kind === 'stopped' || r.state.kind === 'stopping';
@@ -116,7 +117,7 @@ async function tagRevision(deps: CommandDeps, arg?: TrafficArg): Promise<string[
   });
   const record = await withProgress(`Tagging revision ${r.revision} of "${s.name}" "${tag}"…`, () => client.traffic.edit(s.name, { tag: [{ revision: r.revision, tag }] }, s.namespace));
   const moved = elsewhere.get(tag);
-  void vscode.window.showInformationMessage(`Tag "${tag}" of "${s.name}" now reaches revision ${r.revision}${moved !== undefined ? ` (moved from #${moved})` : ''}: ${s.name}-${tag}.${s.namespace}.svc.`);
+  void notify(deps.logger, 'info', `Tag "${tag}" of "${s.name}" now reaches revision ${r.revision}${moved !== undefined ? ` (moved from #${moved})` : ''}: ${s.name}-${tag}.${s.namespace}.svc.`);
   return record.traffic.find((t) => t.revision === r.revision)?.tags ?? [];
 }
 
@@ -169,7 +170,7 @@ async function sizeReplicas(deps: CommandDeps, arg?: TrafficArg): Promise<void> 
   if (plan.length < 2) throw new Error(`Could not size replicas for "${s.name}": its traffic is not split (${splitText(traffic)}).`);
   await deps.ui.confirm(`Scale the split's revisions of "${s.name}" so ready pods approximate ${splitText(traffic)}?`, `${plan.map((p) => `#${p.revision} → ${p.replicas} replica${p.replicas === 1 ? '' : 's'}`).join(', ')} (${total} in all now). Autoscaled revisions are left to their autoscaler.`, 'Scale');
   const result = await withProgress(`Scaling the revisions of "${s.name}"…`, () => deps.session.getClient().traffic.sizeReplicasToSplit(s.name, s.namespace));
-  void vscode.window.showInformationMessage(`Scaled ${result.scaled.map((p) => `#${p.revision} to ${p.replicas}`).join(', ')}${result.autoscaled.length > 0 ? `; autoscaled, left alone: ${result.autoscaled.map((n) => `#${n}`).join(', ')}` : ''}.`);
+  void notify(deps.logger, 'info', `Scaled ${result.scaled.map((p) => `#${p.revision} to ${p.replicas}`).join(', ')}${result.autoscaled.length > 0 ? `; autoscaled, left alone: ${result.autoscaled.map((n) => `#${n}`).join(', ')}` : ''}.`);
 }
 
 /** The settings of a service as a `kind: Service` spec, to edit and apply as YAML. */

@@ -3,6 +3,7 @@ import type { RevisionClient } from '../../bundles/loadKube';
 import type { RolloutView } from '../../core/traffic/rollout';
 import { CommandIds } from '../ids';
 import type { Logger } from './logger';
+import { notify } from './notify';
 
 /** What a drive ended with (the kube bundle's DriveResult, as data). */
 interface DriveEnd {
@@ -51,16 +52,14 @@ export class RolloutDrivers implements vscode.Disposable {
       .then(
         (result) => {
           this.logger.info(`Rollout of "${service}" in namespace "${namespace}": ${result.state}: ${result.message}`);
-          if (result.state === 'done') void vscode.window.showInformationMessage(`Rollout of "${service}" done: ${result.message}.`);
-          else if (result.state === 'aborted') void vscode.window.showWarningMessage(`Rollout of "${service}" aborted: ${result.message}.`);
+          if (result.state === 'done') void notify(this.logger, 'info', `Rollout of ${service} done: ${result.message}.`);
+          else if (result.state === 'aborted') void notify(this.logger, 'warning', `Rollout of ${service} aborted: ${result.message}.`);
           return { state: result.state, message: result.message };
         },
         (error: unknown) => {
           const message = error instanceof Error ? error.message : String(error);
           this.logger.error(message, error);
-          void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
-            if (choice === 'Show Log') this.logger.show();
-          });
+          void notify(this.logger, 'error', message);
           return { state: 'failed', message };
         },
       )

@@ -123,4 +123,39 @@ describe('Traffic and rollouts', () => {
     await driver.screenshot('traffic-compare');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
+  it('offers, after Create and launch from a YAML spec, to route all traffic to the new revision', async () => {
+    const content = [
+      'apiVersion: serve-revisions/v1',
+      'kind: Revision',
+      'service: iris',
+      `namespace: ${namespace}`,
+      'message: Third classifier',
+      'image: ghcr.io/example/iris:1.2.0',
+      'replicas: 1',
+      'resources:',
+      '  cpu: 100m',
+      '  memory: 128Mi',
+      'ports:',
+      '  - name: http',
+      '    containerPort: 3000',
+      '    protocol: http',
+      '',
+    ].join('\n');
+    const doc = await vscode.workspace.openTextDocument({ language: 'revision-yaml', content });
+    await vscode.window.showTextDocument(doc);
+    const created = await vscode.commands.executeCommand<{ revision: number; started: boolean }>('serveRevisions.createAndLaunchFromSpec', doc.uri);
+    assert.deepEqual([created.revision, created.started], [3, true]);
+    // Starting never moves traffic: the notification says so and offers the two ways to give it some.
+    await vscode.commands.executeCommand('notifications.showList');
+    const row = '.notifications-center .monaco-list-row:has-text("Created #3 of iris")';
+    await driver.waitForSelector(`${row}:has-text("It serves no traffic yet")`, { timeoutMs: driver.Deadline.cluster });
+    assert.equal(await driver.count(`${row} .monaco-button:has-text("Start Rollout…")`), 1);
+    await api.userInput.runWithAnswers(['Route All Traffic'], async () => {
+      await driver.click(`${row} .monaco-button:has-text("Route All Traffic Here")`);
+      await waitForShown(api, 'iris', 3, /^running 1\/1 · 100%/);
+    });
+    assert.deepEqual((await admin.traffic.service('iris')).traffic?.record.traffic.filter((t) => t.percent > 0), [{ revision: 3, percent: 100 }]);
+    await vscode.commands.executeCommand('notifications.hideList');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
 });
