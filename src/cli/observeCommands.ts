@@ -63,21 +63,21 @@ export async function logs(run: ObserveRun): Promise<number> {
           if (request.follow) out.stderr(`serve-revisions: following ${escapeControl(event.pod)} (${escapeControl(event.container)})\n`);
           return;
         case 'left':
-          out.stderr(`serve-revisions: pod ${escapeControl(event.pod)} left (${event.why})\n`);
+          out.stderr(`serve-revisions: pod ${escapeControl(event.pod)} left (${escapeControl(event.why)})\n`);
           return;
         case 'notice':
         case 'reconnecting':
-          out.stderr(`serve-revisions: ${event.message}\n`);
+          out.stderr(`serve-revisions: ${escapeControl(event.message)}\n`);
           return;
         case 'resumed':
           out.stderr('serve-revisions: connected again; following resumes where it stopped\n');
           return;
         case 'failed':
-          out.stderr(`serve-revisions: ${event.message}\n`);
+          out.stderr(`serve-revisions: ${escapeControl(event.message)}\n`);
           resolve(ExitCode.findings);
           return;
         case 'ended':
-          if (request.follow) out.stderr(`serve-revisions: ${event.message}\n`);
+          if (request.follow) out.stderr(`serve-revisions: ${escapeControl(event.message)}\n`);
           resolve(ExitCode.ok);
           return;
       }

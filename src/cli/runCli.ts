@@ -8,7 +8,7 @@ import { loadKube } from '../bundles/loadKube';
 import { kubeErrorOf } from '../core/kube/kubeErrors';
 import { renderRevision, revisionObjectList } from '../core/kube/renderObjects';
 import { resolveNamespace } from '../core/kube/resolveNamespace';
-import { escapeControl } from '../core/escapeText';
+import { escapeControl, escapeControlLines } from '../core/escapeText';
 import type { RevisionSpec } from '../core/spec/revisionSpec';
 import { specErrorSummary } from '../core/spec/specErrorSummary';
 import { diagnoseParsedSpec, parseSpecText, type SpecDiagnostic } from '../core/spec/specDocument';
@@ -102,13 +102,14 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     }
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      io.stderr(`serve-revisions: ${error.message}\nRun "serve-revisions --help" for usage.\n`);
+      io.stderr(`serve-revisions: ${escapeControl(error.message)}\nRun "serve-revisions --help" for usage.\n`);
       return ExitCode.usage;
     }
     // Thrown in dist/kube.js: read as data, its class there is not the one here.
     const kubeError = kubeErrorOf(error);
     if (kubeError) {
-      io.stderr(`serve-revisions: ${kubeError.message}\n`);
+      // Its message quotes the API server and names from the user's files: escaped, as all output.
+      io.stderr(`serve-revisions: ${escapeControlLines(kubeError.message)}\n`);
       return kubeError.kind === 'unsupportedRuntime' ? ExitCode.usage : ExitCode.findings;
     }
     throw error;

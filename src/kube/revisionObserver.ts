@@ -225,10 +225,6 @@ export class RevisionObserver {
     let initial = true;
     for (const [name, lw] of this.watches) {
       for (const verb of ['add', 'update', 'delete'] as const) lw.on(verb, () => this.changed());
-      lw.on('connect', () => {
-        this.failures.set(name, 0);
-        if (!initial && [...this.failures.values()].every((f) => f === 0) && this.lastStatus.kind !== 'live') this.setStatus({ kind: 'live' });
-      });
       lw.on('error', (error: unknown) => {
         if (initial) first.set(name, error);
         else this.restartLater(name, lw, error);
@@ -258,9 +254,22 @@ export class RevisionObserver {
     this.setStatus({ kind: 'reconnecting', message: describeFor(this.connection, this.ref, 'the objects', error), retryInMs });
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      if (!this.stopped) void lw.start();
+      if (this.stopped) return;
+      // Live again only once this attempt has listed and is watching: ListWatch's own 'connect'
+      // comes before its list, so it fires for attempts that then fail. A failure during the
+      // attempt has counted one more (restartLater again) and leaves the status as it is.
+      lw.start().then(
+        () => this.recovered(name, failures),
+        (error: unknown) => this.restartLater(name, lw, error),
+      );
     }, retryInMs);
     this.timers.add(timer);
+  }
+
+  private recovered(name: Collection, failuresBefore: number): void {
+    if (this.stopped || this.failures.get(name) !== failuresBefore) return;
+    this.failures.set(name, 0);
+    if ([...this.failures.values()].every((f) => f === 0) && this.lastStatus.kind !== 'live') this.setStatus({ kind: 'live' });
   }
 
   async stop(): Promise<void> {

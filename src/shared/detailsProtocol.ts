@@ -121,6 +121,11 @@ export interface MetricsSample {
   memory: number | null;
   desired: number;
   ready: number;
+  /**
+   * Taken for a replica change between two metrics readings: usage was not read at this instant,
+   * so the usage line joins across it (a null without it is a gap: metrics were not available).
+   */
+  between?: true;
 }
 
 export interface PodUsageView {

@@ -79,8 +79,11 @@ export class MetricsHistory {
   /** Adds a sample; one taken within the same second replaces the last. */
   record(sample: MetricsSample): void {
     const last = this.kept.at(-1);
-    if (last && Math.floor(last.t) === Math.floor(sample.t)) this.kept[this.kept.length - 1] = { ...last, ...sample, cpu: sample.cpu ?? last.cpu, memory: sample.memory ?? last.memory };
-    else this.kept.push(sample);
+    if (last && Math.floor(last.t) === Math.floor(sample.t)) {
+      const { between: _between, ...merged } = { ...last, ...sample, cpu: sample.cpu ?? last.cpu, memory: sample.memory ?? last.memory };
+      // Still "between readings" only when neither sample was a reading.
+      this.kept[this.kept.length - 1] = last.between && sample.between ? { ...merged, between: true } : merged;
+    } else this.kept.push(sample);
     if (this.kept.length > this.limit) this.kept.splice(0, this.kept.length - this.limit);
   }
 

@@ -54,7 +54,7 @@ async function confirmLaunchable(deps: CreateFlowDeps, spec: RevisionSpec): Prom
 export async function createRevision(deps: CreateFlowDeps, spec: RevisionSpec, launch: boolean): Promise<CreateOutcome> {
   const client = deps.session.getClient();
   // Then whether its pods fit the cluster now; one question at most: launching anyway what cannot run covers it.
-  if (launch && !(await confirmLaunchable(deps, spec))) await confirmFit(deps, `A new revision of "${spec.service}"`, LaunchAnyway, () => client.checkSpecFit(spec));
+  if (launch && !(await confirmLaunchable(deps, spec))) await confirmFit(deps, `A new revision of ${spec.service}`, LaunchAnyway, () => client.checkSpecFit(spec));
   const title = `${launch ? 'Creating and launching' : 'Creating'} a revision of ${spec.service}…`;
   const { result, verdict } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, async (progress) => {
     // The client places it as every surface does: the spec's namespace, else the chosen one (resolveNamespace).

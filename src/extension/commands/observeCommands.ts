@@ -11,6 +11,7 @@ import { CommandIds } from '../ids';
 import type { LogViewOptions } from '../logs/revisionLogTerminal';
 import type { CommandDeps } from './commandDeps';
 import { target, type RevisionArg } from './revisionCommands';
+import { revisionName } from '../tree/revisionPresentation';
 
 const refOf = (r: { service: string; revision: number; namespace: string }): DetailsRef => ({ service: r.service, revision: r.revision, namespace: r.namespace });
 
@@ -74,7 +75,7 @@ export function registerObserveCommands(deps: CommandDeps): void {
     }),
     registerCommand(logger, CommandIds.showLogsWithOptions, async (arg?: RevisionArg) => {
       const r = await target(deps, arg, 'Revision whose logs to show', (x) => x.state.kind !== 'stopped');
-      showLogs(deps, refOf(r), await askLogOptions(deps, `Logs of revision ${r.revision} of "${r.service}"`));
+      showLogs(deps, refOf(r), await askLogOptions(deps, `Logs of ${revisionName(r)}`));
     }),
   );
 }

@@ -74,7 +74,7 @@ async function start(deps: CommandDeps, arg?: RevisionArg): Promise<void> {
   const { session, logger } = deps;
   const r = await target(deps, arg, 'Revision to start', (x) => x.state.kind === 'stopped');
   // Will its pods fit? When not, the person decides (Start Anyway) before anything changes.
-  await confirmFit(deps, `Revision ${r.revision} of "${r.service}"`, 'Start Anyway', () => session.getClient().checkFit(ref(r)));
+  await confirmFit(deps, revisionName(r), 'Start Anyway', () => session.getClient().checkFit(ref(r)));
   const verdict = await withProgress(`Starting ${revisionName(r)}…`, async () => {
     await session.getClient().start(ref(r));
     return session.getClient().firstVerdict(ref(r), VerdictWaitMs);

@@ -87,7 +87,7 @@ export class RevisionDetailsPanel {
         this.pods = observed.pods;
         this.details = observer.details(observed);
         const r = this.details.replicas;
-        this.history.record({ t: Date.now() / 1000, cpu: null, memory: null, desired: r.desired, ready: r.ready });
+        this.history.record({ t: Date.now() / 1000, cpu: null, memory: null, between: true, desired: r.desired, ready: r.ready });
         this.post({ type: 'details', details: this.details });
         if (this.metrics) this.post({ type: 'metrics', metrics: { ...this.metrics, samples: [...this.history.samples] } });
       });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandIds, ViewIds } from '../ids';
 import type { RevisionsView } from './registerRevisionsView';
+import { revisionName } from './revisionPresentation';
 
 /** The argument of serveRevisions.revealRevision, passed by the form and the YAML create commands. */
 export interface RevealTarget {
@@ -18,7 +19,7 @@ const RevealWaitMs = 15_000;
 /** Offers to switch the view to the namespace a revision was created in; not awaited, so a closing form never hangs on it. */
 function offerNamespaceSwitch(target: RevealTarget & { namespace: string }, shown: string): void {
   const action = `Show Namespace "${target.namespace}"`;
-  void vscode.window.showInformationMessage(`Revision ${target.revision} of "${target.service}" is in namespace "${target.namespace}"; the Revisions view shows "${shown}".`, action).then(async (choice) => {
+  void vscode.window.showInformationMessage(`${revisionName(target)} is in namespace "${target.namespace}"; the Revisions view shows "${shown}".`, action).then(async (choice) => {
     if (choice !== action) return;
     await vscode.commands.executeCommand(CommandIds.switchNamespace, target.namespace);
     await vscode.commands.executeCommand(CommandIds.revealRevision, { ...target });
@@ -44,7 +45,7 @@ export async function revealRevision(tree: RevisionsView, target?: RevealTarget)
     throw new Error(`Could not show revision ${revision} of "${service}": the Revisions view is not connected (${model.state.kind === 'error' ? model.state.message : model.state.kind}). Use Retry in the view.`);
   }
   if (!(await model.waitForRevision(service, revision, RevealWaitMs))) {
-    throw new Error(`Revision ${revision} of "${service}" has not reached the Revisions view after ${RevealWaitMs / 1000} s. Refresh the view to list the namespace again.`);
+    throw new Error(`${revisionName({ service, revision })} has not reached the Revisions view after ${RevealWaitMs / 1000} s. Refresh the view to list the namespace again.`);
   }
   const node = provider.revisionNode(service, revision);
   if (!node) return false;

@@ -57,7 +57,9 @@ function data(kind: ChartKind, metrics: MetricsView): uPlot.AlignedData {
   const xs = s.map((x) => x.t);
   if (kind === 'replicas') return [xs, s.map((x) => x.desired), s.map((x) => x.ready)];
   const totals = metrics.totals;
-  const used = s.map((x) => (kind === 'cpu' ? x.cpu : x.memory));
+  // undefined (not null) for a sample between readings: uPlot joins the line across it, and
+  // breaks it only where metrics were not available.
+  const used = s.map((x) => (x.between ? undefined : kind === 'cpu' ? x.cpu : x.memory));
   const request = s.map(() => (totals ? (kind === 'cpu' ? totals.cpuRequest : totals.memoryRequest) || null : null));
   const limit = s.map(() => (totals ? (kind === 'cpu' ? totals.cpuLimit : totals.memoryLimit) || null : null));
   return [xs, used, request, limit];

@@ -43,7 +43,7 @@ describe('Observing a revision', () => {
   });
 
   it('opens the details of the failing revision from the tree and says why it is not ready', async () => {
-    const row = '.part.sidebar .monaco-list-row:has-text("#2 Try the new base image")';
+    const row = '.part.sidebar .monaco-list-row:has-text("Try the new base image")';
     await driver.rightClick(row);
     await driver.waitForSelector('.monaco-menu .action-label:has-text("Show Details")');
     await driver.click('.monaco-menu .action-label:has-text("Show Details")');
@@ -138,6 +138,7 @@ describe('Observing a revision', () => {
     assert.equal((await admin.getRevision({ service: 'llama', revision: 1 })).state.kind, 'stopped');
     // Told to go on: it starts, and its pod waits as the warning said.
     await start(['Start Anyway'], 1);
+    assert.match(api.userInput.prompts[0] ?? '', /^confirm "#1 of llama may not fit: needs 16 × nvidia\.com\/gpu on one node/, 'the warning says why');
     await waitForShown(api, 'llama', 1, /^failed: Unschedulable/);
     // One that fits starts without a question (an unexpected prompt would fail runWithAnswers).
     await start([], 2);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { RevisionClient } from '../../../src/kube/revisionClient';
 import type { LogEvent, RevisionLogStream } from '../../../src/kube/revisionLogs';
+import type { ObservedRevision, ObserverStatus } from '../../../src/kube/revisionObserver';
 import { adminClient, adminKubeconfig, clusterScript, deleteNamespace, freshNamespace, makeSpec, useOwnControlPlane, viewerKubeconfig, waitFor } from '../cluster';
 import { podLogFile } from '../simulation';
 import { cli } from './observeFixture';
@@ -187,6 +188,34 @@ describe('logs when the API server goes away mid-stream', function () {
     } finally {
       await stream.stop();
       await log.dispose();
+    }
+  });
+
+  it('keeps the details view "not live" until the API server is back, then catches up by watch', async () => {
+    await client.create(makeSpec('iris', { replicas: 1 }), { launch: true });
+    await runningPods(client, namespace, 'iris', 1);
+    const observer = client.observe({ service: 'iris', revision: 1 });
+    const statuses: ObserverStatus[] = [];
+    let latest: ObservedRevision | undefined;
+    observer.onStatus((s) => statuses.push(s));
+    observer.onChange((o) => (latest = o));
+    await observer.start();
+    try {
+      await waitFor(async () => latest?.deployment !== undefined, 'the observer to see the Deployment');
+      clusterScript('restart-apiserver.sh', 'stop');
+      try {
+        // Several failed attempts while it is away: not one of them may say "live".
+        await waitFor(async () => statuses.filter((s) => s.kind === 'reconnecting').length >= 3, 'three reconnect attempts', 60_000);
+        assert.deepEqual(statuses.filter((s) => s.kind === 'live'), [], 'never live while the API server is away');
+        assert.equal(observer.status.kind, 'reconnecting');
+      } finally {
+        clusterScript('restart-apiserver.sh', 'start');
+      }
+      await waitFor(async () => observer.status.kind === 'live', 'the observer to be live again', 120_000);
+      await client.scale({ service: 'iris', revision: 1 }, { replicas: 2 });
+      await waitFor(async () => latest?.deployment?.spec?.replicas === 2, 'the observer to see the scale made after the restart', 60_000);
+    } finally {
+      await observer.stop();
     }
   });
 });

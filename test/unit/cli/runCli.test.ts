@@ -48,6 +48,14 @@ describe('serve-revisions CLI', () => {
     assert.match(lines[1] ?? '', /resources\.memory "8GB" is not a Kubernetes quantity: write "8Gi" or "8G"/);
   });
 
+  it('escapes what a cluster error quotes, keeping its line breaks', async () => {
+    let stderr = '';
+    const failing = { RevisionClient: { connect: () => { throw Object.assign(new Error('Revision "a\u001b[2Jb" is not there.\nList the revisions first.'), { name: 'KubeActionError', kind: 'noKubeconfig' }); } } };
+    const code = await runCli(['list', '-n', 'demo'], { stdout: () => undefined, stderr: (t) => (stderr += t), readFile: (p) => readFile(p), loadKube: () => failing as never });
+    assert.equal(code, 1);
+    assert.equal(stderr, 'serve-revisions: Revision "a\\u001b[2Jb" is not there.\nList the revisions first.\n');
+  });
+
   it('reports broken YAML with a position', async () => {
     const { code, stdout } = await cli('validate', broken);
     assert.equal(code, 1);

@@ -54,7 +54,7 @@ describe('fit check', () => {
     const verdict = checkFit(plan({ resources: { cpu: '4', memory: '16Gi', gpu: { count: 4 } } }), facts({ pods: busy }));
     assert.equal(verdict.fits, false);
     assert.deepEqual(verdict.problems, ['needs 4 × nvidia.com/gpu on one node; the most free is 2, on kwok-gpu-0']);
-    assert.equal(fitWarning('Revision 1 of "llama"', verdict), 'Revision 1 of "llama" may not fit: needs 4 × nvidia.com/gpu on one node; the most free is 2, on kwok-gpu-0. Its pods would wait until room is made.');
+    assert.equal(fitWarning('#1 of llama', verdict), '#1 of llama may not fit: needs 4 × nvidia.com/gpu on one node; the most free is 2, on kwok-gpu-0. Its pods would wait until room is made.');
   });
 
   it('does not count finished pods, nor the revision\'s own pods, as taken', () => {

@@ -32,4 +32,19 @@ describe('metrics', () => {
     assert.match(view.reason ?? '', /serves no metrics API \(metrics\.k8s\.io\).*Install metrics-server/);
     assert.match(metricsView(new MetricsHistory(), { absence: 'unavailable', detail: '503' }).reason ?? '', /not answering \(503\): metrics-server is down/);
   });
+
+  it('keeps a replica change between readings apart from a missing reading, so the chart joins the first and breaks at the second', () => {
+    const history = new MetricsHistory();
+    history.record({ t: 10, cpu: 0.2, memory: 100, desired: 1, ready: 1 });
+    history.record({ t: 12, cpu: null, memory: null, between: true, desired: 2, ready: 1 });
+    history.record({ t: 14.2, cpu: null, memory: null, between: true, desired: 2, ready: 2 });
+    history.record({ t: 14.7, cpu: 0.3, memory: 120, desired: 2, ready: 2 }); // a reading in the same second
+    history.record({ t: 20, cpu: null, memory: null, desired: 2, ready: 2 }); // metrics not available
+    assert.deepEqual(history.samples.map((s) => [s.t, s.cpu, s.between ?? false]), [
+      [10, 0.2, false],
+      [12, null, true],
+      [14.7, 0.3, false],
+      [20, null, false],
+    ]);
+  });
 });
