@@ -201,6 +201,8 @@ describe('The first ten minutes', function () {
   });
 
   it('asks before stopping a revision that serves, and offers to start it again', async () => {
+    // Earlier suites in this window may have left a "Stopped #2 of iris" of another namespace: its Start Again would start that one.
+    await vscode.commands.executeCommand('notifications.clearAll');
     await api.userInput.runWithAnswers(['Stop'], async () => {
       await driver.hover(sidebarRow('Retrained on the full dataset'));
       await driver.click(`${sidebarRow('Retrained on the full dataset')} .actions .action-label[aria-label^="Stop Revision"]`);
