@@ -109,6 +109,13 @@ const builds = [
     external: ['@kubernetes/client-node'],
   },
   {
+    // The bench's suite inside code-server's extension host: VS Code's own activation timing.
+    ...node,
+    entryPoints: ['bench/hostActivationSuite.ts'],
+    outdir: 'out/bench',
+    external: ['vscode'],
+  },
+  {
     // The end-to-end suite runs inside the real extension host; mocha comes from node_modules.
     ...node,
     entryPoints: ['test/e2e/suite/index.ts', ...testEntries('test/e2e/suite')],

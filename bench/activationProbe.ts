@@ -22,6 +22,8 @@ const host: unknown = new Proxy(noop, {
   get: (target, property) => (property === 'then' ? undefined : property === Symbol.toPrimitive ? () => '' : property === 'prototype' ? target.prototype : host),
   apply: () => host,
   construct: () => host as object,
+  // Writes are dropped (e.g. a status bar item's name): a function's own `name` is read-only.
+  set: () => true,
 });
 // A plain object at the top, like the real module, so the bundle's namespace copies cost what they do in VS Code.
 const vscodeModule = Object.fromEntries(apiNames.map((name) => [name, host]));

@@ -7,6 +7,11 @@
 # PortForward). State lives in ${SERVE_REVISIONS_CLUSTER_DIR:-$CACHE/cluster-run} and is
 # wiped first. Waits until the cluster can run pods and the metrics API answers, then prints
 # the admin kubeconfig path as the last line of stdout. Stop it with stop.sh.
+#
+# Options (environment), for a bench's cluster of its own:
+#   SERVE_REVISIONS_METRICS_SERVER=off    no metrics-server (nor its APIService): nothing scrapes
+#                                         every pod every 10 s while a bench measures
+#   SERVE_REVISIONS_ETCD_QUOTA_BYTES=N    etcd's --quota-backend-bytes (its default is 2 GiB)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -198,6 +203,7 @@ save_args etcd \
   --cert-file="$pki/etcd-server.crt" \
   --key-file="$pki/etcd-server.key" \
   --unsafe-no-fsync \
+  ${SERVE_REVISIONS_ETCD_QUOTA_BYTES:+--quota-backend-bytes="$SERVE_REVISIONS_ETCD_QUOTA_BYTES"} \
   --log-level=warn
 # --unsafe-no-fsync: state is thrown away after every run, so durability buys nothing and
 # fsync latency would slow every write on a busy CI disk.
@@ -341,9 +347,13 @@ launch kube-scheduler
 kctl apply -f "$here/manifests/access.yaml" >/dev/null
 kctl apply --server-side -f "$bin/crds" >/dev/null
 kctl apply -f "$here/manifests/nodes.yaml" >/dev/null
-render "$here/manifests/metrics-server.yaml" \
-  "METRICS_SERVER_PORT=$metrics_server_port" "CA_BUNDLE=$(base64 -w0 <"$pki/ca.crt")" >"$run/metrics-server.yaml"
-kctl apply -f "$run/metrics-server.yaml" >/dev/null
+with_metrics_server=true
+[[ "${SERVE_REVISIONS_METRICS_SERVER:-on}" == off ]] && with_metrics_server=false
+if $with_metrics_server; then
+  render "$here/manifests/metrics-server.yaml" \
+    "METRICS_SERVER_PORT=$metrics_server_port" "CA_BUNDLE=$(base64 -w0 <"$pki/ca.crt")" >"$run/metrics-server.yaml"
+  kctl apply -f "$run/metrics-server.yaml" >/dev/null
+fi
 
 # kwok only after its RBAC and the CRDs it watches exist, so it does not start with failing
 # watches and back off.
@@ -361,13 +371,17 @@ log "nodes ready after $((SECONDS - t_start))s"
 # two, and a failed first one costs another 10 s.
 kwok_serving() { curl -fsS --cacert "$pki/ca.crt" "https://127.0.0.1:$kwok_port/healthz"; }
 wait_for "kwok's kubelet endpoint" 60 kwok_serving
-launch metrics-server
+if $with_metrics_server; then launch metrics-server; fi
 # Pods can only be created once their namespace's default service account exists.
 wait_for "service account default/default" 60 kctl -n default get serviceaccount default
 wait_for "service account demo/default" 60 kctl -n demo get serviceaccount default
 wait_for "the CRDs (Gateway API)" 60 kctl wait --for=condition=Established --timeout=2s crd --all
-wait_for "metrics of every node from metrics.k8s.io" 90 metrics_api_ready
-log "metrics API ready after $((SECONDS - t_start))s"
+if $with_metrics_server; then
+  wait_for "metrics of every node from metrics.k8s.io" 90 metrics_api_ready
+  log "metrics API ready after $((SECONDS - t_start))s"
+else
+  log "without metrics-server (SERVE_REVISIONS_METRICS_SERVER=off)"
+fi
 
 # A plain KEY=value file (values unquoted) for tests and shells alike.
 cat >"$run/env" <<EOF

@@ -287,7 +287,8 @@ const actions = {
   },
   /** Reload the window once this run's tests have ended; `data` reaches the next run through afterReload. */
   async reloadWindowAfterRun({ data }) {
-    reloadRequest = { data: data ?? {} };
+    // Several *.beforeReload files may ask: the run after the reload gets what each handed over.
+    reloadRequest = { data: { ...(reloadRequest?.data ?? {}), ...(data ?? {}) } };
   },
   /**
    * index.ts asks once mocha has finished, before run() settles. The reload must come while the

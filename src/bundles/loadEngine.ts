@@ -15,3 +15,8 @@ export function loadEngine(): Engine {
   loaded ??= require(join(__dirname, 'engine.js')) as Engine;
   return loaded;
 }
+
+/** Whether dist/engine.js has been loaded in this process (the end-to-end tests check it is not at activation). */
+export function engineLoaded(): boolean {
+  return loaded !== undefined;
+}

@@ -32,3 +32,8 @@ export function loadKube(): Kube {
   }
   return loaded;
 }
+
+/** Whether dist/kube.js has been loaded in this process (the end-to-end tests check it is not at activation). */
+export function kubeLoaded(): boolean {
+  return loaded !== undefined;
+}

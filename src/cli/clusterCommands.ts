@@ -61,8 +61,7 @@ function wholeNumber(value: string | undefined, what: string, min: number): numb
 }
 
 function revisionJson(r: RevisionModel): Record<string, unknown> {
-  const { spec: _spec, ...rest } = r;
-  return { ...rest, stateText: describeState(r.state), trafficPercent: r.traffic?.percent ?? 0 };
+  return { ...r, stateText: describeState(r.state), trafficPercent: r.traffic?.percent ?? 0 };
 }
 
 /** SERVICE REVISION from the command line. */
@@ -73,7 +72,8 @@ function target(run: Run): Target {
 
 async function list({ positionals, values, client, namespace, print }: Run): Promise<number> {
   if (positionals.length > 0) throw new UsageError('list takes no arguments; use --service NAME to show one service');
-  const services = (await client.listServices(namespace)).filter((s) => !values.service || s.name === values.service);
+  // One service: its label narrows the LISTs, rather than listing the namespace and filtering.
+  const services = values.service ? [await client.listService(values.service, namespace)].flatMap((s) => s ?? []) : await client.listServices(namespace);
   const now = Date.now();
   const rows = [['SERVICE', 'REVISION', 'STATE', 'TRAFFIC', 'IMAGE', 'AGE', 'MESSAGE']];
   for (const s of services) for (const r of s.revisions) rows.push([s.name, String(r.revision), describeState(r.state) + (r.state.kind === 'failed' ? ` (${r.state.message})` : ''), `${r.traffic?.percent ?? 0}%`, r.image, formatAge(r.createdAt, now) || '-', r.message]);

@@ -15,4 +15,4 @@ export { codeLensLine, declaresRevisionSpec, renderedObjectsName, renderedObject
 export { guardFormMessage, parseSavedOrigin } from '../core/form/formMessages';
 export { comparableSpecText } from '../core/traffic/compareSpecs';
 export { serviceSpecOf, settingsOf } from '../core/spec/serviceSpec';
-export { declaredKind } from '../core/language/schemaInfo';
+export { declaredKind } from '../core/language/specDeclaration';

@@ -1,4 +1,6 @@
 import type * as vscode from 'vscode';
+import { engineLoaded } from '../bundles/loadEngine';
+import { kubeLoaded } from '../bundles/loadKube';
 import { registerCommands } from './commands/registerCommands';
 import { ClusterChecks } from './common/clusterChecks';
 import { ClusterSession } from './common/clusterSession';
@@ -25,6 +27,8 @@ export interface ExtensionTestApi {
   /** Whether the rows' ages are being kept current (only while the view is visible). */
   ageClock: Pick<AgeClock, 'running'>;
   userInput: Pick<UserInputSeam, 'runWithAnswers' | 'prompts'>;
+  /** Which lazy bundles activate() had loaded by the time it returned: neither, whatever is open. */
+  loadedAtActivation: { engine: boolean; kube: boolean };
   /** The open revision details panels and log views, to read what they show. */
   observe: { details: RevisionDetailsPanels; logs: RevisionLogViews };
 }
@@ -47,7 +51,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   const details = new RevisionDetailsPanels(context, session, logger);
   const logs = new RevisionLogViews(logger);
   registerCommands({ context, session, logger, ui, tree, forms, parses, checks, details, logs, drivers });
-  return { revisionsTree: tree.provider, revisionsModel: tree.model, ageClock: tree.ageClock, userInput: ui, observe: { details, logs } };
+  return {
+    revisionsTree: tree.provider,
+    revisionsModel: tree.model,
+    ageClock: tree.ageClock,
+    userInput: ui,
+    observe: { details, logs },
+    loadedAtActivation: { engine: engineLoaded(), kube: kubeLoaded() },
+  };
 }
 
 export function deactivate(): void {

@@ -1,15 +1,17 @@
 /**
- * Keeps a namespace's managed objects current with one list and then a watch per kind (the
- * client's informers: they re-watch from the last resourceVersion and re-list on 410 Gone). When
- * a watch breaks (API server restarted, network), it is restarted with backoff and the status
- * says so, so a tree can show "reconnecting" instead of stale data in silence.
+ * Keeps a namespace's managed objects current: one reflector per collection (a paged LIST, then a
+ * WATCH; records as metadata only), all feeding one NamespaceIndex. Services are handed out as
+ * soon as every collection's listing has passed their names, so a view draws its first rows after
+ * the first pages instead of after the whole namespace. When a watch breaks (API server restarted,
+ * network), it is restarted with backoff and the status says so, so a tree can show
+ * "reconnecting" instead of stale data in silence.
  */
-import { makeInformer, type Informer, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
-import { Labels, TreeCollections } from '../core/kube/labels';
 import { describeKubeError, httpStatus } from '../core/kube/kubeErrors';
-import { buildNamespaceModel, type NamespaceObjects, type ServiceModel } from '../core/kube/revisionState';
+import { nameAfterService, TreeCollections, type TreeCollection } from '../core/kube/labels';
+import { NamespaceIndex, type IndexChange } from '../core/kube/namespaceIndex';
+import type { NamespaceObjects, ServiceModel } from '../core/kube/revisionState';
 import type { ClusterConnection } from './clusterConnection';
-import { listJson } from './listJson';
+import { CollectionReflector, PageSizes, type ReflectorStore } from './collectionReflector';
 
 export type WatchStatus = { kind: 'connecting' } | { kind: 'synced' } | { kind: 'error'; message: string; retryInMs: number };
 
@@ -20,37 +22,73 @@ export interface RevisionChange {
   type: 'add' | 'update' | 'delete';
 }
 
-type Kind = keyof NamespaceObjects;
+/** Collections the tree can do without (the effective shares) when the user may not list them. */
+const Optional: ReadonlySet<TreeCollection> = new Set(['endpointSlices']);
 
-/** Collections the tree can do without (the effective shares) when the user may not watch them. */
-const Optional = new Set<Kind>(['endpointSlices']);
-
-const MaxBackoffMs = 10_000;
+/** What the LISTs have brought in so far, for the bench. */
+export interface ListStats {
+  pages: number;
+  bytes: number;
+}
 
 export class NamespaceWatcher {
-  private readonly informers = new Map<Kind, Informer<KubernetesObject> & ObjectCache<KubernetesObject>>();
+  private readonly index: NamespaceIndex;
+  private readonly reflectors = new Map<TreeCollection, CollectionReflector>();
   private readonly changeListeners = new Set<(change: RevisionChange) => void>();
   private readonly statusListeners = new Set<(status: WatchStatus) => void>();
-  private readonly failures = new Map<Kind, number>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private stopped = false;
+  private readonly progressListeners = new Set<() => void>();
+  private readonly failing = new Set<TreeCollection>();
+  private started = false;
   private lastStatus: WatchStatus = { kind: 'connecting' };
+  private readonly stats: ListStats = { pages: 0, bytes: 0 };
 
   constructor(
     private readonly connection: ClusterConnection,
     readonly namespace: string,
+    options: { pageSizes?: readonly number[] } = {},
   ) {
-    const kc = connection.kubeConfig;
-    for (const kind of Object.keys(TreeCollections) as Kind[]) {
-      const { path, selector } = TreeCollections[kind];
-      // Lists as plain JSON (see listJson.ts); the watch that follows is plain JSON already.
-      const informer = makeInformer(kc, path(namespace), () => listJson(kc, path(namespace), selector), selector);
-      this.informers.set(kind, informer as unknown as Informer<KubernetesObject> & ObjectCache<KubernetesObject>);
+    this.index = new NamespaceIndex(namespace);
+    const kubeConfig = connection.kubeConfig;
+    for (const kind of Object.keys(TreeCollections) as TreeCollection[]) {
+      const { path, selector, metadataOnly } = TreeCollections[kind];
+      const store: ReflectorStore = {
+        put: (object, type) => this.emit(kind, type, this.index.put(kind, object)),
+        remove: (name) => this.emit(kind, 'delete', this.index.remove(kind, name)),
+        resourceVersion: (name) => this.index.resourceVersion(kind, name),
+        names: () => this.index.names(kind),
+      };
+      const pageSizes = options.pageSizes ?? (kind === 'records' ? PageSizes.recordsFirstRows : PageSizes.workloadsFirstRows);
+      const reflector = new CollectionReflector({ kubeConfig, path: path(namespace), labelSelector: selector, metadataOnly, pageSizes }, store, {
+        page: (page) => {
+          this.stats.pages++;
+          this.stats.bytes += page.bytes;
+          for (const listener of this.progressListeners) listener();
+        },
+        connected: () => {
+          this.failing.delete(kind);
+          if (this.started && this.failing.size === 0 && this.lastStatus.kind !== 'synced') this.setStatus({ kind: 'synced' });
+        },
+        failed: (error, retryInMs) => {
+          this.failing.add(kind);
+          const message = describeKubeError(error, { action: 'watch the services and revisions', namespace, context: connection.contextName }).message;
+          this.setStatus({ kind: 'error', message, retryInMs });
+        },
+      });
+      this.reflectors.set(kind, reflector);
     }
   }
 
   get status(): WatchStatus {
     return this.lastStatus;
+  }
+
+  /** Whether every collection has been listed whole (services() then holds every service). */
+  get synced(): boolean {
+    return [...this.reflectors.values()].every((r) => r.listed);
+  }
+
+  get listStats(): ListStats {
+    return { ...this.stats };
   }
 
   onChange(listener: (change: RevisionChange) => void): () => void {
@@ -63,94 +101,68 @@ export class NamespaceWatcher {
     return () => this.statusListeners.delete(listener);
   }
 
+  /** A page of the first listing arrived: services() may hold more services than before. */
+  onProgress(listener: () => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
   private setStatus(status: WatchStatus): void {
     this.lastStatus = status;
     for (const listener of this.statusListeners) listener(status);
   }
 
-  private emit(kind: Kind, type: RevisionChange['type'], object: KubernetesObject): void {
-    const labels = object.metadata?.labels ?? {};
-    const service = labels[Labels.service];
-    if (!service) return;
-    const revision = Number(labels[Labels.revision]);
-    const change: RevisionChange = { service, kind, type, ...(Number.isInteger(revision) && revision > 0 ? { revision } : {}) };
-    for (const listener of this.changeListeners) listener(change);
+  private emit(kind: TreeCollection, type: RevisionChange['type'], changes: IndexChange[]): void {
+    for (const change of changes) {
+      const event: RevisionChange = { ...change, kind, type };
+      for (const listener of this.changeListeners) listener(event);
+    }
   }
 
-  /** Lists everything once and starts watching; rejects when the first list fails. */
+  /** Lists everything (page by page, see onProgress) and starts watching; rejects when a first list fails. */
   async start(): Promise<void> {
-    const firstErrors: Array<{ kind: Kind; error: unknown }> = [];
-    let initial = true;
-    for (const [kind, informer] of this.informers) {
-      informer.on('add', (o) => this.emit(kind, 'add', o));
-      informer.on('update', (o) => this.emit(kind, 'update', o));
-      informer.on('delete', (o) => this.emit(kind, 'delete', o));
-      informer.on('connect', () => {
-        this.failures.set(kind, 0);
-        if (!initial && [...this.failures.values()].every((f) => f === 0)) this.setStatus({ kind: 'synced' });
-      });
-      informer.on('error', (error: unknown) => {
-        if (initial) {
-          firstErrors.push({ kind, error });
-          return;
-        }
-        this.restartLater(kind, informer, error);
-      });
-    }
-    await Promise.all([...this.informers.values()].map((i) => i.start()));
-    initial = false;
-    for (const kind of Optional) {
-      const failed = firstErrors.find((e) => e.kind === kind);
-      if (failed && httpStatus(failed.error) === 403) {
-        // Forbidden to watch it: go on without it rather than show nothing.
-        firstErrors.splice(firstErrors.indexOf(failed), 1);
-        const informer = this.informers.get(kind);
-        this.informers.delete(kind);
-        await informer?.stop();
-      }
-    }
-    if (firstErrors.length > 0) {
+    try {
+      await Promise.all(
+        [...this.reflectors].map(([kind, reflector]) =>
+          reflector.start().catch((error: unknown) => {
+            if (!Optional.has(kind) || httpStatus(error) !== 403) throw error;
+            // Forbidden to list it: go on without it (only the desired shares show) rather than show nothing.
+            this.reflectors.delete(kind);
+          }),
+        ),
+      );
+    } catch (error) {
       await this.stop();
-      throw describeKubeError(firstErrors[0]?.error, { action: 'watch the services and revisions', namespace: this.namespace, context: this.connection.contextName });
+      throw describeKubeError(error, { action: 'watch the services and revisions', namespace: this.namespace, context: this.connection.contextName });
     }
-    this.setStatus({ kind: 'synced' });
+    this.started = true;
+    if (this.failing.size === 0) this.setStatus({ kind: 'synced' });
   }
 
-  private restartLater(kind: Kind, informer: Informer<KubernetesObject>, error: unknown): void {
-    if (this.stopped) return;
-    const failures = (this.failures.get(kind) ?? 0) + 1;
-    this.failures.set(kind, failures);
-    const retryInMs = Math.min(MaxBackoffMs, 250 * 2 ** (failures - 1));
-    const message = describeKubeError(error, { action: 'watch the services and revisions', namespace: this.namespace, context: this.connection.contextName }).message;
-    this.setStatus({ kind: 'error', message, retryInMs });
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (!this.stopped) void informer.start();
-    }, retryInMs);
-    this.timers.add(timer);
+  /** Whether every collection's listing has passed the names of this service's objects. */
+  private complete(service: string): boolean {
+    const after = nameAfterService(service);
+    // EndpointSlices are named `<service>-<random>`, which may sort after `<service>-s`: wait past all of them.
+    const afterSlices = `${service}-~`;
+    for (const [kind, reflector] of this.reflectors) if (!reflector.hasReached(kind === 'endpointSlices' ? afterSlices : after)) return false;
+    return true;
   }
 
-  snapshot(): NamespaceObjects {
-    const list = <T>(kind: Kind): T[] => (this.informers.get(kind)?.list(this.namespace) ?? []) as T[];
-    return {
-      records: list('records'),
-      deployments: list('deployments'),
-      autoscalers: list('autoscalers'),
-      pods: list('pods'),
-      services: list('services'),
-      serviceObjects: list('serviceObjects'),
-      endpointSlices: list('endpointSlices'),
-    };
-  }
-
+  /**
+   * The services sorted by name, newest revision first. While the first listing is under way, only
+   * those every collection has been listed past, so none is drawn with half its objects.
+   */
   services(): ServiceModel[] {
-    return buildNamespaceModel(this.namespace, this.snapshot());
+    return this.synced ? this.index.services() : this.index.services((name) => this.complete(name));
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    await Promise.all([...this.informers.values()].map((i) => i.stop()));
+  /** The service objects and their services' pods, as the serving label reconciler reads them. */
+  snapshot(): Pick<NamespaceObjects, 'serviceObjects' | 'pods'> {
+    return this.index.servingInputs();
+  }
+
+  stop(): Promise<void> {
+    for (const reflector of this.reflectors.values()) reflector.stop();
+    return Promise.resolve();
   }
 }

@@ -7,7 +7,7 @@ import { KubeActionError, kubeErrorOf } from '../core/kube/kubeErrors';
 import { resolveNamespace } from '../core/kube/resolveNamespace';
 import { authoredSpec, reproducedSpec } from '../core/kube/revisionRecord';
 import { revisionSelector } from '../core/kube/labels';
-import type { NamespaceObjects, RevisionModel, RevisionState, ServiceModel } from '../core/kube/revisionState';
+import type { RevisionModel, RevisionState, ServiceModel } from '../core/kube/revisionState';
 import { SpecDefaults } from '../core/spec/specDefaults';
 import type { RevisionSpec } from '../core/spec/revisionSpec';
 import { makeKubeApis, type KubeApis } from './applyObject';
@@ -92,20 +92,21 @@ export class RevisionClient {
     return { ...ref, namespace: resolveNamespace({ flag: ref.namespace, chosen: this.namespace }) };
   }
 
-  /** The namespace's managed objects, with one label-selected LIST per collection (never one per revision). */
-  listObjects(namespace = this.namespace): Promise<NamespaceObjects> {
-    return this.store.listObjects(namespace);
-  }
-
+  /** Every service of the namespace, with one label-selected, paged LIST per collection (never one per revision). */
   listServices(namespace = this.namespace): Promise<ServiceModel[]> {
     return this.store.listServices(namespace);
+  }
+
+  /** One service and its revisions (the same LISTs, selecting its label); undefined when it has none. */
+  listService(service: string, namespace = this.namespace): Promise<ServiceModel | undefined> {
+    return this.store.listService(service, namespace);
   }
 
   getRevision(ref: RevisionRef): Promise<RevisionModel> {
     return this.store.getRevision(this.placed(ref));
   }
 
-  /** The stored recipe and its record's uid. */
+  /** The stored recipe and its record's uid: the one way to a revision's spec (the tree holds none). */
   readRecord(ref: RevisionRef): ReturnType<RevisionStore['readRecord']> {
     return this.store.readRecord(this.placed(ref));
   }
@@ -220,8 +221,9 @@ export class RevisionClient {
     return dryRunRevision({ contextName: this.contextName, namespace: this.namespace, apis: this.apis, store: this.store, servesCustomMetrics: () => this.servesCustomMetrics() }, spec, options);
   }
 
-  watch(namespace = this.namespace): NamespaceWatcher {
-    return new NamespaceWatcher(this.connection, namespace);
+  /** A watch of the namespace's services and revisions (start() lists, page by page, then watches). */
+  watch(namespace = this.namespace, options: { pageSizes?: readonly number[] } = {}): NamespaceWatcher {
+    return new NamespaceWatcher(this.connection, namespace, options);
   }
 
   // --- observing a revision (issue 15) ---------------------------------------------------------

@@ -2,19 +2,20 @@
  * The stored side of revisions: listing a namespace's services and revisions, reading a record,
  * and storing a spec as the next numbered record. What runs for a revision is revisionLifecycle's.
  */
-import { AuthenticationV1Api, VersionApi, type KubernetesObject, type V1ConfigMap, type V1Deployment, type V1EndpointSlice, type V1Pod, type V1Service, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
-import { parse } from 'yaml';
+import { AuthenticationV1Api, VersionApi, type V1ConfigMap } from '@kubernetes/client-node';
 import { describeKubeError, httpStatus, KubeActionError } from '../core/kube/kubeErrors';
-import { Labels, RecordSpecKey, revisionObjectName, serviceRecordsSelector, TreeCollections, type TreeCollection } from '../core/kube/labels';
+import { Labels, revisionObjectName, serviceRecordsSelector, serviceSelector, TreeCollections, type TreeCollection } from '../core/kube/labels';
+import { NamespaceIndex } from '../core/kube/namespaceIndex';
 import { renderRevision, type RenderOptions } from '../core/kube/renderObjects';
 import { nextRevisionNumber } from '../core/kube/revisionRecord';
-import { buildNamespaceModel, type NamespaceObjects, type RevisionModel, type ServiceModel } from '../core/kube/revisionState';
+import type { RevisionModel, ServiceModel } from '../core/kube/revisionState';
+import { readStoredSpec } from '../core/kube/storedSpec';
 import type { RevisionSpec } from '../core/spec/revisionSpec';
 import { findingText, specErrorSummary } from '../core/spec/specErrorSummary';
 import { findSpecProblems } from '../core/spec/validateSpec';
 import { applyObject, type KubeApis } from './applyObject';
 import type { ClusterConnection } from './clusterConnection';
-import { listJson } from './listJson';
+import { listCollection } from './collectionReflector';
 import { ServiceStore } from './serviceStore';
 
 /** How many taken numbers a create skips before giving up (each skip is a concurrent create). */
@@ -52,37 +53,39 @@ export class RevisionStore {
   }
 
   /**
-   * The namespace's managed objects, with one label-selected LIST per collection (never one per
-   * revision); `service` narrows every LIST to one service's objects.
+   * The namespace's managed objects grouped into services, with one label-selected LIST per
+   * collection (records as metadata only), paged, never one call per service or revision; with
+   * `service`, only its objects. A user who may not list EndpointSlices still sees the traffic
+   * policy; only the effective shares are missing.
    */
-  async listObjects(namespace: string, service?: string): Promise<NamespaceObjects> {
+  private async listIndex(namespace: string, service?: string): Promise<NamespaceIndex> {
+    const index = new NamespaceIndex(namespace);
+    const kubeConfig = this.connection.kubeConfig;
     try {
-      const kc = this.connection.kubeConfig;
-      const narrow = service ? `,${Labels.service}=${service}` : '';
-      const list = <T extends KubernetesObject>(kind: TreeCollection) => listJson<T>(kc, TreeCollections[kind].path(namespace), TreeCollections[kind].selector + narrow);
-      const [records, deployments, autoscalers, pods, services, serviceObjects, endpointSlices] = await Promise.all([
-        list<V1ConfigMap>('records'),
-        list<V1Deployment>('deployments'),
-        list<V2HorizontalPodAutoscaler>('autoscalers'),
-        list<V1Pod>('pods'),
-        list<V1Service>('services'),
-        list<V1ConfigMap>('serviceObjects'),
-        // A user who may not read EndpointSlices still sees the policy; only the effective shares are missing.
-        list<V1EndpointSlice>('endpointSlices').catch(() => ({ items: [] as V1EndpointSlice[] })),
-      ]);
-      return { records: records.items, deployments: deployments.items, autoscalers: autoscalers.items, pods: pods.items, services: services.items, serviceObjects: serviceObjects.items, endpointSlices: endpointSlices.items };
+      await Promise.all(
+        (Object.keys(TreeCollections) as TreeCollection[]).map((kind) => {
+          const { path, selector, metadataOnly } = TreeCollections[kind];
+          const labelSelector = service === undefined ? selector : serviceSelector(kind, service);
+          const listed = listCollection(
+            { kubeConfig, path: path(namespace), labelSelector, metadataOnly },
+            { put: (object) => index.put(kind, object), remove: (name) => index.remove(kind, name), resourceVersion: (name) => index.resourceVersion(kind, name), names: () => index.names(kind) },
+          );
+          return kind === 'endpointSlices' ? listed.catch((error: unknown) => (httpStatus(error) === 403 ? undefined : Promise.reject(error))) : listed;
+        }),
+      );
     } catch (error) {
       throw this.fail(error, service ? `list the revisions of "${service}"` : 'list the services and revisions', namespace);
     }
-  }
-
-  /** One service with its revisions and traffic, from LISTs narrowed to its labels; undefined when it has neither revisions nor a service object. */
-  async listService(service: string, namespace: string): Promise<ServiceModel | undefined> {
-    return buildNamespaceModel(namespace, await this.listObjects(namespace, service)).find((s) => s.name === service);
+    return index;
   }
 
   async listServices(namespace: string): Promise<ServiceModel[]> {
-    return buildNamespaceModel(namespace, await this.listObjects(namespace));
+    return (await this.listIndex(namespace)).services();
+  }
+
+  /** One service with its revisions and traffic, listed by its label alone; undefined when it has neither revisions nor a service object. */
+  async listService(service: string, namespace: string): Promise<ServiceModel | undefined> {
+    return (await this.listIndex(namespace, service)).service(service);
   }
 
   private notFound(ref: RevisionRef, namespace: string, cause?: unknown): KubeActionError {
@@ -95,13 +98,16 @@ export class RevisionStore {
   }
 
   async getRevision(ref: RevisionRef & { namespace: string }): Promise<RevisionModel> {
-    const services = await this.listServices(ref.namespace);
-    const found = services.find((s) => s.name === ref.service)?.revisions.find((r) => r.revision === ref.revision);
+    const found = (await this.listService(ref.service, ref.namespace))?.revisions.find((r) => r.revision === ref.revision);
     if (!found) throw this.notFound(ref, ref.namespace);
     return found;
   }
 
-  /** The stored recipe and its record's uid. */
+  /**
+   * The stored recipe and its record's uid: the one way to a revision's spec. The tree lists
+   * records as metadata only, so whatever needs the spec (opening, reproducing, comparing,
+   * starting a revision, the tree's details) fetches it here.
+   */
   async readRecord(ref: RevisionRef & { namespace: string }): Promise<{ spec: RevisionSpec; uid: string; record: V1ConfigMap }> {
     const namespace = ref.namespace;
     let record: V1ConfigMap;
@@ -114,10 +120,9 @@ export class RevisionStore {
     if (record.metadata?.labels?.[Labels.component] !== 'record') {
       throw new KubeActionError(`ConfigMap "${record.metadata?.name}" in namespace "${namespace}" is not a revision record of Serve Revisions (it lacks its labels); refusing to use it.`, 'precondition');
     }
-    const text = record.data?.[RecordSpecKey];
-    const spec = text === undefined ? undefined : (parse(text, { maxAliasCount: 100 }) as RevisionSpec | null);
-    if (!spec || typeof spec !== 'object') throw new KubeActionError(`The record of ${describeRef(ref)} holds no readable spec; delete it and create the revision again.`, 'precondition');
-    return { spec, uid: record.metadata?.uid ?? '', record };
+    const stored = readStoredSpec(record.data);
+    if ('error' in stored) throw new KubeActionError(`The record of ${describeRef(ref)} holds no readable spec (${stored.error}); delete it and create the revision again.`, 'precondition', undefined, { code: 'unreadableSpec' });
+    return { spec: stored.spec, uid: record.metadata?.uid ?? '', record };
   }
 
   /** The number the next revision of `service` would get (throws what the API server says when it cannot read). */

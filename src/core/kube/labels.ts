@@ -69,22 +69,51 @@ export function revisionLabels(service: string, revision: number, component: Com
   };
 }
 
+/** The service and revision an object's labels name, when they name both. */
+export function labelledRevision(labels: Record<string, string> | undefined): { service: string; revision: number } | undefined {
+  const service = labels?.[Labels.service];
+  const revision = Number(labels?.[Labels.revision]);
+  if (!service || !Number.isInteger(revision) || revision < 1) return undefined;
+  return { service, revision };
+}
+
 /** Name of every per-revision object (record, Deployment, Service, HPA): `<service>-r<revision>`. */
 export function revisionObjectName(service: string, revision: number): string {
   return `${service}-r${revision}`;
 }
 
-/** The collections a namespace's tree is built from: where each lives and which labels select ours. */
+/**
+ * The collections a namespace's tree is built from: where each lives, which labels select
+ * ours, and whether the tree reads only their metadata. A record's labels and annotations say all
+ * the tree shows (service, revision, message, image, creator); its spec is fetched when a revision
+ * is opened, reproduced, compared or started. The others carry the status the tree shows; the
+ * service objects (traffic, counter, rollout) are small and read whole.
+ */
 export const TreeCollections = {
-  records: { path: (ns: string) => `/api/v1/namespaces/${ns}/configmaps`, selector: componentSelector('record') },
-  deployments: { path: (ns: string) => `/apis/apps/v1/namespaces/${ns}/deployments`, selector: ManagedSelector },
-  autoscalers: { path: (ns: string) => `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`, selector: ManagedSelector },
-  pods: { path: (ns: string) => `/api/v1/namespaces/${ns}/pods`, selector: ManagedSelector },
-  services: { path: (ns: string) => `/api/v1/namespaces/${ns}/services`, selector: ManagedSelector },
+  records: { path: (ns: string) => `/api/v1/namespaces/${ns}/configmaps`, selector: componentSelector('record'), metadataOnly: true },
+  deployments: { path: (ns: string) => `/apis/apps/v1/namespaces/${ns}/deployments`, selector: ManagedSelector, metadataOnly: false },
+  autoscalers: { path: (ns: string) => `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`, selector: ManagedSelector, metadataOnly: false },
+  pods: { path: (ns: string) => `/api/v1/namespaces/${ns}/pods`, selector: ManagedSelector, metadataOnly: false },
+  services: { path: (ns: string) => `/api/v1/namespaces/${ns}/services`, selector: ManagedSelector, metadataOnly: false },
   /** The service objects (traffic, counter, rollout): a LIST of their own, full objects, apart from the records. */
-  serviceObjects: { path: (ns: string) => `/api/v1/namespaces/${ns}/configmaps`, selector: componentSelector('service') },
+  serviceObjects: { path: (ns: string) => `/api/v1/namespaces/${ns}/configmaps`, selector: componentSelector('service'), metadataOnly: false },
   /** The stable Services' EndpointSlices (they carry their Service's labels): the effective share of each revision. */
-  endpointSlices: { path: (ns: string) => `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`, selector: componentSelector('service-endpoint') },
+  endpointSlices: { path: (ns: string) => `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`, selector: componentSelector('service-endpoint'), metadataOnly: false },
 } as const;
 
 export type TreeCollection = keyof typeof TreeCollections;
+
+/** A collection's selector narrowed to one service. */
+export function serviceSelector(collection: TreeCollection, service: string): string {
+  return `${TreeCollections[collection].selector},${Labels.service}=${service}`;
+}
+
+/**
+ * The smallest object name that sorts after every object of `service`: each is named the service
+ * itself (its stable Service) or `<service>-r<N>…` (record, Deployment, Service, autoscaler, and
+ * the pods the Deployment names after itself). A LIST returns names in ascending order, so once a
+ * collection's listing has reached this name, the service has all its objects of that kind.
+ */
+export function nameAfterService(service: string): string {
+  return `${service}-s`;
+}

@@ -1,12 +1,11 @@
 /**
  * What a revision is doing, derived from the plain objects a few label-selected LIST calls (or
- * the watch caches) return. Pure, so the tree, the CLI and the tests agree on every state.
+ * the watch caches) return. Pure, so the tree, the CLI and the tests agree on every state. The
+ * grouping of a namespace's objects into services is namespaceIndex.ts's.
  */
-import type { V1ConfigMap, V1Deployment, V1EndpointSlice, V1Pod, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
-import { parse } from 'yaml';
-import type { RevisionSpec } from '../spec/revisionSpec';
-import { revisionTraffic, serviceTraffic, type RevisionTraffic, type ServiceTraffic } from '../traffic/serviceTraffic';
-import { Annotations, Labels, RecordSpecKey } from './labels';
+import type { V1ConfigMap, V1Deployment, V1EndpointSlice, V1ObjectMeta, V1Pod, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { RevisionTraffic, ServiceTraffic } from '../traffic/serviceTraffic';
+import type { RecordSummary } from './recordSummary';
 
 export type RevisionState =
   | { kind: 'stopped' }
@@ -24,9 +23,7 @@ export interface RevisionModel {
   createdAt?: string;
   createdBy?: string;
   reproducedFrom?: number;
-  /** The stored recipe; undefined when the record's spec cannot be read (shown, not hidden). */
-  spec?: RevisionSpec;
-  specError?: string;
+  /** The record's uid. The model holds no spec: RevisionStore.readRecord fetches it when needed. */
   recordUid: string;
   state: RevisionState;
   autoscaling?: { minReplicas: number; maxReplicas: number; current?: number; metric: string };
@@ -48,8 +45,13 @@ export interface ServiceModel {
   traffic?: ServiceTraffic;
 }
 
+/** A record as the tree lists it: its metadata only (PartialObjectMetadata); a whole ConfigMap fits too. */
+export interface RecordObject {
+  metadata?: V1ObjectMeta;
+}
+
 export interface NamespaceObjects {
-  records: V1ConfigMap[];
+  records: RecordObject[];
   deployments: V1Deployment[];
   autoscalers: V2HorizontalPodAutoscaler[];
   pods: V1Pod[];
@@ -74,17 +76,6 @@ const FailingReasons = new Set([
   'OOMKilled',
   'Error',
 ]);
-
-function revisionKey(service: string, revision: number): string {
-  return `${service}\u0000${revision}`;
-}
-
-function labelledRevision(labels: Record<string, string> | undefined): { service: string; revision: number } | undefined {
-  const service = labels?.[Labels.service];
-  const revision = Number(labels?.[Labels.revision]);
-  if (!service || !Number.isInteger(revision) || revision < 1) return undefined;
-  return { service, revision };
-}
 
 /** The first reason found in a pod that says it is failing, with the kubelet's message. */
 export function podFailure(pod: V1Pod): { reason: string; message: string } | undefined {
@@ -111,7 +102,7 @@ function waitingReason(pod: V1Pod): string | undefined {
   return pod.status?.phase === 'Pending' ? 'Pending' : undefined;
 }
 
-export function deriveState(deployment: V1Deployment | undefined, pods: V1Pod[]): RevisionState {
+export function deriveState(deployment: V1Deployment | undefined, pods: readonly V1Pod[]): RevisionState {
   if (!deployment) return { kind: 'stopped' };
   if (deployment.metadata?.deletionTimestamp) return { kind: 'stopping' };
   const desired = deployment.spec?.replicas ?? 1;
@@ -132,92 +123,11 @@ export function deriveState(deployment: V1Deployment | undefined, pods: V1Pod[])
   return reason ? { kind: 'starting', ready, desired, reason } : { kind: 'starting', ready, desired };
 }
 
-function readRecordSpec(record: V1ConfigMap): { spec?: RevisionSpec; error?: string } {
-  const text = record.data?.[RecordSpecKey];
-  if (text === undefined) return { error: `the record has no ${RecordSpecKey}` };
-  try {
-    const spec = parse(text, { maxAliasCount: 100 }) as RevisionSpec;
-    if (typeof spec !== 'object' || spec === null) return { error: 'the stored spec is not a mapping' };
-    return { spec };
-  } catch (error) {
-    return { error: `the stored spec is not valid YAML: ${(error as Error).message}` };
-  }
-}
-
-/**
- * The stored spec is parsed when first read, not while building the model: listing a namespace
- * of 10,000 revisions must not parse 10,000 YAML documents the tree never shows.
- */
-function defineLazySpec(model: RevisionModel, record: V1ConfigMap): void {
-  let parsed: { spec?: RevisionSpec; error?: string } | undefined;
-  const read = (): { spec?: RevisionSpec; error?: string } => (parsed ??= readRecordSpec(record));
-  Object.defineProperty(model, 'spec', { enumerable: true, configurable: true, get: () => read().spec });
-  Object.defineProperty(model, 'specError', { enumerable: true, configurable: true, get: () => read().error });
-  if (!model.message) model.message = read().spec?.message ?? '';
-  if (!model.image) model.image = read().spec?.image ?? '';
-}
-
-function serviceAddress(service: V1Service | undefined): string | undefined {
+/** `<name>.<namespace>.svc:<port>` of a Service. */
+export function serviceAddress(service: V1Service | undefined): string | undefined {
   if (!service?.metadata?.name) return undefined;
   const port = service.spec?.ports?.[0]?.port;
   return `${service.metadata.name}.${service.metadata.namespace ?? 'default'}.svc${port !== undefined ? `:${port}` : ''}`;
-}
-
-/** A namespace's objects other than records, looked up by revision. */
-interface RevisionIndex {
-  deployments: Map<string, V1Deployment>;
-  autoscalers: Map<string, V2HorizontalPodAutoscaler>;
-  pods: Map<string, V1Pod[]>;
-  revisionServices: Map<string, V1Service>;
-  /** By service name: the stable endpoint of the whole service. */
-  stableServices: Map<string, V1Service>;
-  /** By service name: the service object. */
-  serviceObjects: Map<string, V1ConfigMap>;
-  /** By service name: its stable Service's EndpointSlices. */
-  slices: Map<string, V1EndpointSlice[]>;
-  /** A pod's revision by the pod's name. */
-  podRevisions: Map<string, number>;
-}
-
-function byRevision<T extends { metadata?: { labels?: Record<string, string> } }>(objects: readonly T[]): Map<string, T> {
-  const map = new Map<string, T>();
-  for (const o of objects) {
-    const id = labelledRevision(o.metadata?.labels);
-    if (id) map.set(revisionKey(id.service, id.revision), o);
-  }
-  return map;
-}
-
-function indexObjects(objects: NamespaceObjects): RevisionIndex {
-  const pods = new Map<string, V1Pod[]>();
-  const podRevisions = new Map<string, number>();
-  for (const p of objects.pods) {
-    const id = labelledRevision(p.metadata?.labels);
-    if (!id) continue;
-    if (p.metadata?.name) podRevisions.set(p.metadata.name, id.revision);
-    const key = revisionKey(id.service, id.revision);
-    const list = pods.get(key);
-    if (list) list.push(p);
-    else pods.set(key, [p]);
-  }
-  const stableServices = new Map<string, V1Service>();
-  for (const s of objects.services) {
-    const service = s.metadata?.labels?.[Labels.service];
-    // A tag's Service carries a revision label too, but is neither: only the stable one is.
-    if (service && s.metadata?.labels?.[Labels.component] === 'service-endpoint') stableServices.set(service, s);
-  }
-  const serviceObjects = new Map<string, V1ConfigMap>();
-  for (const o of objects.serviceObjects ?? []) {
-    const service = o.metadata?.labels?.[Labels.service];
-    if (service) serviceObjects.set(service, o);
-  }
-  const slices = new Map<string, V1EndpointSlice[]>();
-  for (const slice of objects.endpointSlices ?? []) {
-    const service = slice.metadata?.labels?.[Labels.service];
-    if (service) slices.set(service, [...(slices.get(service) ?? []), slice]);
-  }
-  const revisionServices = byRevision(objects.services.filter((s) => s.metadata?.labels?.[Labels.component] === 'endpoint'));
-  return { deployments: byRevision(objects.deployments), autoscalers: byRevision(objects.autoscalers), pods, revisionServices, stableServices, serviceObjects, slices, podRevisions };
 }
 
 function podSummary(p: V1Pod): RevisionModel['pods'][number] {
@@ -242,71 +152,33 @@ function autoscalingOf(hpa: V2HorizontalPodAutoscaler | undefined): RevisionMode
   };
 }
 
+/** What runs for one revision, as the index holds it. */
+export interface RevisionWorkloads {
+  deployment?: V1Deployment;
+  autoscaler?: V2HorizontalPodAutoscaler;
+  pods: readonly V1Pod[];
+  service?: V1Service;
+}
+
 /** One record with what runs for it, as the revision a person sees. */
-function revisionModel(namespace: string, record: V1ConfigMap, id: { service: string; revision: number }, index: RevisionIndex): RevisionModel {
-  const key = revisionKey(id.service, id.revision);
-  const deployment = index.deployments.get(key);
-  const revisionPods = index.pods.get(key) ?? [];
-  const annotations = record.metadata?.annotations ?? {};
+export function revisionModel(namespace: string, record: RecordSummary, workloads: RevisionWorkloads): RevisionModel {
+  const { deployment } = workloads;
   const model: RevisionModel = {
-    service: id.service,
+    service: record.service,
     namespace,
-    revision: id.revision,
-    message: annotations[Annotations.message] ?? '',
-    image: annotations[Annotations.image] ?? '',
-    recordUid: record.metadata?.uid ?? '',
-    state: deriveState(deployment, revisionPods),
-    pods: revisionPods.map(podSummary),
+    revision: record.revision,
+    message: record.message,
+    image: record.image,
+    recordUid: record.uid,
+    state: deriveState(deployment, workloads.pods),
+    pods: workloads.pods.map(podSummary),
   };
-  const createdAt = record.metadata?.creationTimestamp ? new Date(record.metadata.creationTimestamp).toISOString() : undefined;
-  if (createdAt) model.createdAt = createdAt;
-  const createdBy = annotations[Annotations.createdBy];
-  if (createdBy) model.createdBy = createdBy;
-  const origin = Number(annotations[Annotations.reproducedFrom]);
-  if (Number.isInteger(origin) && origin > 0) model.reproducedFrom = origin;
-  defineLazySpec(model, record);
-  const autoscaling = autoscalingOf(index.autoscalers.get(key));
+  if (record.createdAt) model.createdAt = record.createdAt;
+  if (record.createdBy) model.createdBy = record.createdBy;
+  if (record.reproducedFrom) model.reproducedFrom = record.reproducedFrom;
+  const autoscaling = autoscalingOf(workloads.autoscaler);
   if (autoscaling) model.autoscaling = autoscaling;
-  const endpoint = deployment ? serviceAddress(index.revisionServices.get(key)) : undefined;
+  const endpoint = deployment ? serviceAddress(workloads.service) : undefined;
   if (endpoint) model.endpoint = endpoint;
   return model;
-}
-
-/** Adds each service's traffic (policy, effective shares, tags, rollout) to it and its revisions. */
-function addTraffic(service: ServiceModel, index: RevisionIndex): void {
-  const legacy = service.revisions.map((r) => ({ revision: r.revision, state: r.state.kind, ready: 'ready' in r.state ? r.state.ready : 0 }));
-  const { traffic, effective } = serviceTraffic(service.name, index.serviceObjects.get(service.name), index.slices.get(service.name) ?? [], legacy, (pod) => index.podRevisions.get(pod));
-  service.traffic = traffic;
-  for (const revision of service.revisions) revision.traffic = revisionTraffic(traffic, effective, revision.revision);
-}
-
-function newService(name: string, namespace: string, index: RevisionIndex): ServiceModel {
-  const service: ServiceModel = { name, namespace, revisions: [] };
-  const stable = serviceAddress(index.stableServices.get(name));
-  if (stable) service.endpoint = stable;
-  return service;
-}
-
-/** Groups a namespace's objects into services and revisions, newest revision first. */
-export function buildNamespaceModel(namespace: string, objects: NamespaceObjects): ServiceModel[] {
-  const index = indexObjects(objects);
-  const services = new Map<string, ServiceModel>();
-  for (const record of objects.records) {
-    const id = labelledRevision(record.metadata?.labels);
-    if (!id) continue;
-    let service = services.get(id.service);
-    if (!service) {
-      service = newService(id.service, namespace, index);
-      services.set(id.service, service);
-    }
-    service.revisions.push(revisionModel(namespace, record, id, index));
-  }
-  // A service whose settings were applied before its first revision: shown, with no revisions yet.
-  for (const name of index.serviceObjects.keys()) if (!services.has(name)) services.set(name, newService(name, namespace, index));
-  const result = [...services.values()].sort((a, b) => a.name.localeCompare(b.name));
-  for (const service of result) {
-    service.revisions.sort((a, b) => b.revision - a.revision);
-    addTraffic(service, index);
-  }
-  return result;
 }

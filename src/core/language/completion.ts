@@ -9,7 +9,8 @@ import type { SpecPath } from '../spec/semanticChecks';
 import { type ClusterLookup, type ClusterValues } from './clusterLookup';
 import { cursorContext, splitLines } from './cursorContext';
 import { SpecDefaults, StarterValues, starterSpec } from '../spec/specDefaults';
-import { allowedValues, declaredKind, firstExample, isArraySchema, isObjectSchema, schemaNodeAt, typeLabel, yamlScalar, type SchemaNode } from './schemaInfo';
+import { allowedValues, firstExample, isArraySchema, isObjectSchema, schemaNodeAt, typeLabel, yamlScalar, type SchemaNode } from './schemaInfo';
+import { declaredKind } from './specDeclaration';
 
 export type CompletionKind = 'property' | 'value' | 'enum' | 'snippet' | 'cluster';
 

@@ -7,7 +7,8 @@ import { offsetsToRange, type ParsedSpec, type Position, type Range } from '../s
 import { formatPath, type SpecPath } from '../spec/semanticChecks';
 import { fieldText } from './completion';
 import { specKindOf } from '../spec/schemaFindings';
-import { allowedValues, declaredKind, firstExample, schemaNodeAt, typeLabel } from './schemaInfo';
+import { allowedValues, firstExample, schemaNodeAt, typeLabel } from './schemaInfo';
+import { declaredKind } from './specDeclaration';
 
 export interface SpecHover {
   /** Markdown. */

@@ -32,10 +32,6 @@ export function rootSchema(kind: SpecDocumentKind = 'Revision'): SchemaNode {
   return Roots[kind];
 }
 
-/** The kind a spec text declares (`kind: Service` near the top), for completion before it parses. */
-export function declaredKind(text: string): SpecDocumentKind {
-  return /^kind:[ \t]*["']?Service["']?[ \t]*(#.*)?$/m.test(text.slice(0, 8192)) ? 'Service' : 'Revision';
-}
 
 /** The schema of the value at `path`; a `oneOf` of alternatives is searched for the branch that fits. */
 export function schemaNodeAt(path: SpecPath, kind: SpecDocumentKind = 'Revision'): SchemaNode | undefined {

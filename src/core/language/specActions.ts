@@ -1,6 +1,7 @@
 /**
  * What the editor's spec actions need without a cluster: whether a YAML text is a revision
- * spec, where the CodeLens goes, and the objects a spec becomes as multi-document YAML.
+ * spec and where the CodeLens goes (specDeclaration.ts, light enough for activation), and the
+ * objects a spec becomes as multi-document YAML.
  */
 import { stringify } from 'yaml';
 import { renderRevision, revisionObjectList } from '../kube/renderObjects';
@@ -9,21 +10,7 @@ import { specKindOf } from '../spec/schemaFindings';
 import { renderServiceSpec, type ServiceSpec } from '../spec/serviceSpec';
 import type { ParsedSpec } from '../spec/specDocument';
 
-const DeclarationPattern = /^apiVersion:[ \t]*["']?serve-revisions\/v1["']?[ \t]*(#.*)?$/m;
-
-/** A YAML text declares itself a revision spec by its apiVersion (looked for near the top). */
-export function declaresRevisionSpec(text: string): boolean {
-  return DeclarationPattern.test(text.slice(0, 4096));
-}
-
-/** The line the spec actions sit above: the apiVersion line, else the first line with content. */
-export function codeLensLine(text: string): number {
-  const lines = text.split(/\r?\n/);
-  const api = lines.findIndex((l) => /^apiVersion:/.test(l));
-  if (api !== -1) return api;
-  const first = lines.findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
-  return first === -1 ? 0 : first;
-}
+export { codeLensLine, declaresRevisionSpec } from './specDeclaration';
 
 /** The spec value when it parsed without YAML errors into a mapping; undefined otherwise. */
 export function specValue(parsed: ParsedSpec): RevisionSpec | undefined {

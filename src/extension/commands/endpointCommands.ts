@@ -96,6 +96,12 @@ class EndpointForwards implements vscode.Disposable {
   }
 }
 
+/** The protocol of a revision's first port, from its stored spec (the model holds none); undefined when it cannot be read. */
+async function portProtocol(deps: CommandDeps, revision: RevisionModel): Promise<string | undefined> {
+  const stored = await deps.tree.specs.get(revision);
+  return 'spec' in stored ? stored.spec.ports?.[0]?.protocol : undefined;
+}
+
 async function copyEndpoint(deps: CommandDeps, arg?: RevisionArg | ServiceNode): Promise<string> {
   let endpoint: string | undefined;
   let protocol: string | undefined;
@@ -103,12 +109,13 @@ async function copyEndpoint(deps: CommandDeps, arg?: RevisionArg | ServiceNode):
   if (arg instanceof ServiceNode) {
     const service = deps.tree.model.service(arg.name) ?? arg.model;
     endpoint = service.endpoint;
-    protocol = service.revisions.find((r) => r.state.kind !== 'stopped')?.spec?.ports?.[0]?.protocol;
+    const running = service.revisions.find((r) => r.state.kind !== 'stopped');
+    protocol = running ? await portProtocol(deps, running) : undefined;
     what = `service ${arg.name}`;
   } else {
     const r = await target(deps, arg, 'Revision whose endpoint to copy', (x) => x.endpoint !== undefined);
     endpoint = r.endpoint;
-    protocol = r.spec?.ports?.[0]?.protocol;
+    protocol = await portProtocol(deps, r);
     what = revisionName(r);
   }
   if (!endpoint) throw new Error(`Could not copy the endpoint of ${what}: it has none while stopped. Start it first.`);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { loadEngine } from '../../bundles/loadEngine';
+import { kubeErrorOf } from '../../core/kube/kubeErrors';
 import { nextRevisionDraft } from '../../core/kube/revisionRecord';
 import type { FormTarget } from '../../core/form/formTarget';
 import { starterSpec } from '../../core/spec/specDefaults';
@@ -46,14 +47,22 @@ export class RevisionForms {
 
   /** A new revision of a service, prefilled from its latest revision with a readable spec (blank when it has none). */
   async openForService(target: FormTarget): Promise<void> {
-    const services = await this.deps.session.getClient().listServices(target.namespace);
-    const service = services.find((s) => s.name === target.service);
-    const latest = service?.revisions.find((r) => r.spec !== undefined);
-    if (!service || !latest?.spec) {
-      this.open(blankSpec(target.service), { kind: 'blank' });
-      return;
+    const client = this.deps.session.getClient();
+    const service = await client.listService(target.service ?? '', target.namespace);
+    // Newest first; the model holds no spec, so each is read until one can be (a record whose
+    // spec cannot be read is skipped; a cluster that cannot be read fails the command).
+    for (const revision of service?.revisions ?? []) {
+      const stored = await client.readRecord({ service: revision.service, revision: revision.revision, namespace: revision.namespace }).catch((error: unknown) => {
+        if (kubeErrorOf(error)?.code !== 'unreadableSpec') throw error;
+        this.deps.logger.warn(`Revision form: skipping revision ${revision.revision} of "${revision.service}": ${kubeErrorOf(error)?.message ?? String(error)}`);
+        return undefined;
+      });
+      if (stored) {
+        this.open(nextRevisionDraft(stored.spec) as unknown as Record<string, unknown>, { kind: 'service', service: revision.service, revision: revision.revision });
+        return;
+      }
     }
-    this.open(nextRevisionDraft(latest.spec) as unknown as Record<string, unknown>, { kind: 'service', service: service.name, revision: latest.revision });
+    this.open(blankSpec(target.service), { kind: 'blank' });
   }
 
   /** A reproduction of a stored revision: the same settings, recording where it came from. */

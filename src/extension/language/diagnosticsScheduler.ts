@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { loadEngine } from '../../bundles/loadEngine';
+import { declaresRevisionSpec } from '../../core/language/specDeclaration';
 import type { ClusterChecks } from '../common/clusterChecks';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
@@ -61,7 +62,7 @@ export class DiagnosticsScheduler implements vscode.Disposable {
   }
 
   private adoptPlainYaml(doc: vscode.TextDocument): void {
-    if (doc.languageId === 'yaml' && Settings.plainYamlSpecs() === 'switchLanguage' && loadEngine().declaresRevisionSpec(doc.getText())) {
+    if (doc.languageId === 'yaml' && Settings.plainYamlSpecs() === 'switchLanguage' && declaresRevisionSpec(doc.getText())) {
       this.logger.info(`${doc.uri.fsPath || doc.uri.toString()} declares apiVersion serve-revisions/v1: treating it as a revision spec (setting serveRevisions.yaml.plainYamlSpecs).`);
       void vscode.languages.setTextDocumentLanguage(doc, LanguageId);
       return;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { loadEngine } from '../../bundles/loadEngine';
+import { declaresRevisionSpec } from '../../core/language/specDeclaration';
 import type { Range, SpecDiagnostic } from '../../core/spec/specDocument';
 import { Settings } from '../common/settings';
 import { LanguageId } from '../ids';
@@ -13,7 +13,7 @@ export const SpecSelector: vscode.DocumentSelector = [{ language: LanguageId }, 
 /** A revision spec our features act on: our language, or (in "diagnose" mode) a plain YAML file declaring the apiVersion. */
 export function isSpecDocument(doc: vscode.TextDocument): boolean {
   if (doc.languageId === LanguageId) return true;
-  return doc.languageId === 'yaml' && Settings.plainYamlSpecs() === 'diagnose' && loadEngine().declaresRevisionSpec(doc.getText());
+  return doc.languageId === 'yaml' && Settings.plainYamlSpecs() === 'diagnose' && declaresRevisionSpec(doc.getText());
 }
 
 export function toRange(r: Range): vscode.Range {

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { loadEngine } from '../../bundles/loadEngine';
+import { codeLensLine, declaredKind } from '../../core/language/specDeclaration';
 import type { ClusterLookup } from '../../core/language/clusterLookup';
 import type { SpecCompletion } from '../../core/language/completion';
 import type { ClusterSession } from '../common/clusterSession';
@@ -89,12 +90,11 @@ function quickFixProvider(parses: ParseCache): vscode.CodeActionProvider {
 const codeLensProvider: vscode.CodeLensProvider = {
   provideCodeLenses(doc) {
     if (!isSpecDocument(doc)) return [];
-    const engine = loadEngine();
-    const line = engine.codeLensLine(doc.getText());
+    const line = codeLensLine(doc.getText());
     const range = new vscode.Range(line, 0, line, 0);
     const stored = storedSpecRef(doc.uri);
     if (stored) return [new vscode.CodeLens(range, { title: `Reproduce #${stored.revision} of ${stored.service}…`, command: CommandIds.reproduceInForm, arguments: [stored] })];
-    if (engine.declaredKind(doc.getText()) === 'Service') {
+    if (declaredKind(doc.getText()) === 'Service') {
       return [
         new vscode.CodeLens(range, { title: 'Apply service settings', command: CommandIds.applyServiceSpec, arguments: [doc.uri] }),
         new vscode.CodeLens(range, { title: 'Show rendered objects', command: CommandIds.showRenderedObjects, arguments: [doc.uri] }),

@@ -6,6 +6,7 @@ import { AgeClock } from './ageClock';
 import { RevisionsTreeModel } from './revisionsTreeModel';
 import { RevisionsTreeProvider } from './revisionsTreeProvider';
 import { StoredSpecProvider } from './storedSpecProvider';
+import { StoredSpecs } from './storedSpecs';
 import type { TreeNode } from './treeNodes';
 
 /** The Revisions view's parts, for the commands that act on it (and the end-to-end tests). */
@@ -15,12 +16,15 @@ export interface RevisionsView {
   view: vscode.TreeView<TreeNode>;
   /** Keeps the rows' ages current while the view is visible. */
   ageClock: AgeClock;
+  /** The stored specs fetched for the view (the model holds none): what a command needs of a spec, it gets here. */
+  specs: StoredSpecs;
 }
 
 /** The Revisions view and the read-only documents of stored specs. Nothing connects until the view is shown or a command runs. */
 export function registerRevisionsView(context: vscode.ExtensionContext, session: ClusterSession, logger: Logger): RevisionsView {
   const model = new RevisionsTreeModel(session, logger);
-  const provider = new RevisionsTreeProvider(model);
+  const specs = new StoredSpecs(session);
+  const provider = new RevisionsTreeProvider(model, specs);
   const view = vscode.window.createTreeView<TreeNode>(ViewIds.revisions, { treeDataProvider: provider, showCollapseAll: true });
   const describeTarget = (): void => {
     const where = model.where;
@@ -42,5 +46,5 @@ export function registerRevisionsView(context: vscode.ExtensionContext, session:
     view.onDidChangeVisibility((e) => ageClock.setVisible(e.visible)),
     vscode.workspace.registerTextDocumentContentProvider(StoredSpecScheme, new StoredSpecProvider(session)),
   );
-  return { model, provider, view, ageClock };
+  return { model, provider, view, ageClock, specs };
 }

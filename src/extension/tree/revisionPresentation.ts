@@ -6,6 +6,7 @@
 import { describeState } from '../../core/kube/describeState';
 import { formatAge, formatTime, msUntilAgeChanges } from '../../core/kube/formatAge';
 import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
+import type { StoredSpec } from '../../core/kube/storedSpec';
 import { revisionTrafficDetails, revisionTrafficText, revisionTrafficTokens, serviceTrafficText, serviceTrafficTokens } from './trafficPresentation';
 
 /** The state word(s) shown first in the description: `running 2/2`, `failed: ImagePullBackOff`. */
@@ -99,8 +100,13 @@ export interface DetailLine {
   contextValue?: string;
 }
 
-/** The children of a revision: replicas, pods, endpoint, traffic and tags, autoscaling, resources. */
-export function revisionDetails(revision: RevisionModel, dataPlane?: string): DetailLine[] {
+/**
+ * The children of a revision: replicas, pods, endpoint, traffic and tags, autoscaling, resources.
+ * The lines from its stored spec (resources, autoscaling when stopped) come once `stored` has been
+ * fetched.
+ */
+export function revisionDetails(revision: RevisionModel, stored?: StoredSpec, dataPlane?: string): DetailLine[] {
+  const spec = stored && 'spec' in stored ? stored.spec : undefined;
   const lines: DetailLine[] = [];
   const s = revision.state;
   if (s.kind === 'running' || s.kind === 'starting' || s.kind === 'failed') lines.push({ key: 'replicas', label: 'Replicas', description: `${s.ready} ready of ${s.desired}` });
@@ -114,24 +120,27 @@ export function revisionDetails(revision: RevisionModel, dataPlane?: string): De
   if (revision.autoscaling) {
     const a = revision.autoscaling;
     lines.push({ key: 'autoscaling', label: 'Autoscaling', description: `${a.minReplicas}–${a.maxReplicas} replicas on ${a.metric}${a.current !== undefined ? `, ${a.current} now` : ''}` });
-  } else if (revision.spec?.autoscaling) {
-    const a = revision.spec.autoscaling;
+  } else if (spec?.autoscaling) {
+    const a = spec.autoscaling;
     lines.push({ key: 'autoscaling', label: 'Autoscaling', description: `${a.minReplicas}–${a.maxReplicas} replicas on ${a.metric} (when started)` });
   }
-  const r = revision.spec?.resources;
+  const r = spec?.resources;
   if (r) {
     const parts = [r.cpu !== undefined ? `cpu ${r.cpu}` : undefined, r.memory !== undefined ? `memory ${r.memory}` : undefined, r.gpu ? `${r.gpu.count} × ${r.gpu.resourceName ?? 'gpu'}${r.gpu.product ? ` (${r.gpu.product})` : ''}` : undefined].filter(Boolean);
     if (parts.length > 0) lines.push({ key: 'resources', label: 'Resources', description: parts.join(', ') });
   }
   if (revision.reproducedFrom) lines.push({ key: 'origin', label: 'Reproduced from', description: `#${revision.reproducedFrom}` });
-  if (revision.specError) lines.push({ key: 'specError', label: 'Stored spec unreadable', description: revision.specError });
+  if (stored && 'error' in stored) lines.push({ key: 'specError', label: 'Stored spec unreadable', description: stored.error });
   return lines;
 }
 
-/** The tooltip's lines after its title: state (and why it failed), the whole image, the details, when and by whom it was made. */
-export function revisionTooltipLines(revision: RevisionModel, now = Date.now()): string[] {
+/**
+ * The tooltip's lines after its title: state (and why it failed), the whole image, the details
+ * (with those from its stored spec once `stored` has been fetched), when and by whom it was made.
+ */
+export function revisionTooltipLines(revision: RevisionModel, now = Date.now(), stored?: StoredSpec): string[] {
   const lines = [`State: ${stateText(revision)}${revision.state.kind === 'failed' ? ` — ${revision.state.message}` : ''}`, `Image: ${revision.image}`];
-  for (const line of revisionDetails(revision).filter((l) => l.key !== 'failure')) lines.push(`${line.label}: ${line.description}`);
+  for (const line of revisionDetails(revision, stored).filter((l) => l.key !== 'failure')) lines.push(`${line.label}: ${line.description}`);
   const created = formatTime(revision.createdAt, now);
   if (created) lines.push(`Created ${created}${revision.createdBy ? ` by ${revision.createdBy}` : ''}`);
   return lines;

@@ -26,8 +26,9 @@ const RolloutLookMs = 5000;
 
 /**
  * The data behind the Revisions view, apart from the view: one NamespaceWatcher for the chosen
- * context and namespace (one list, then watch events — never a re-list), its snapshot grouped
- * into services, and events naming which service changed so the view redraws only that one.
+ * context and namespace (one paged list, then watch events — never a re-list), its services, and
+ * events naming which service changed so the view redraws only that one. The first services are
+ * shown as soon as the first pages have brought them in; the rest fill in as the list goes on.
  */
 export class RevisionsTreeModel implements vscode.Disposable {
   private watcher: NamespaceWatcher | undefined;
@@ -40,6 +41,10 @@ export class RevisionsTreeModel implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private current: TreeState = { kind: 'idle' };
   private started: Promise<void> | undefined;
+  /** Resolves once the first services are shown (or loading ended without any). */
+  private firstShown: Promise<void> | undefined;
+  private showFirst: (() => void) | undefined;
+  private loadingMore = false;
   private watchProblem: string | undefined;
 
   private readonly stateChanged = new vscode.EventEmitter<TreeState>();
@@ -109,17 +114,35 @@ export class RevisionsTreeModel implements vscode.Disposable {
     }
   }
 
-  /** Starts watching on first call; later calls wait for the same start. */
+  /** Whether the first listing is still bringing services in (some are shown already). */
+  get loading(): boolean {
+    return this.loadingMore;
+  }
+
+  /** Starts watching on first call; resolves once every service is in (later calls wait for the same start). */
   ensureStarted(): Promise<void> {
-    this.started ??= this.load();
+    this.started ??= this.begin(() => this.load());
     return this.started;
+  }
+
+  /** Starts watching on first call; resolves as soon as the first services can be shown, for the view. */
+  firstRows(): Promise<void> {
+    const started = this.ensureStarted();
+    return Promise.race([started, this.firstShown ?? started]);
   }
 
   /** Drops the watch and the connection, then lists and watches afresh (the refresh command). */
   restart(): Promise<void> {
     // Set at once, so an ensureStarted() right after a switch waits for the new namespace.
-    this.started = this.stopWatcher().then(() => this.load());
+    this.started = this.begin(() => this.stopWatcher().then(() => this.load()));
     return this.started;
+  }
+
+  private begin(load: () => Promise<void>): Promise<void> {
+    let shown: () => void = () => undefined;
+    this.firstShown = new Promise((resolve) => (shown = resolve));
+    this.showFirst = shown;
+    return load().finally(shown);
   }
 
   private setState(state: TreeState): void {
@@ -135,9 +158,30 @@ export class RevisionsTreeModel implements vscode.Disposable {
     try {
       const client = this.session.getClient();
       watcher = client.watch();
+      this.watcher = watcher;
+      this.loadingMore = true;
+      watcher.onChange((change) => {
+        this.pending.add(change.service);
+        this.timer ??= setTimeout(() => this.flush(), CoalesceMs);
+      });
+      // A page in: the first services are shown at once, later pages with the coalesced changes.
+      watcher.onProgress(() => {
+        if (this.current.kind === 'loading') this.flush();
+        else this.timer ??= setTimeout(() => this.flush(), CoalesceMs);
+      });
+      watcher.onStatus((status) => {
+        const problem = status.kind === 'error' ? `${status.message} Retrying in ${Math.ceil(status.retryInMs / 1000)} s.` : undefined;
+        if (problem === this.watchProblem) return;
+        this.watchProblem = problem;
+        this.problemChanged.fire(problem);
+      });
       await watcher.start();
     } catch (error) {
       if (generation !== this.generation) return;
+      this.watcher = undefined;
+      this.loadingMore = false;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
       // Thrown in dist/kube.js: its kind is read as data (its class there is not the one here).
       const failure = kubeErrorOf(error) ?? { kind: 'other' as const, message: error instanceof Error ? error.message : String(error) };
       this.logger.error(failure.message, error);
@@ -152,17 +196,9 @@ export class RevisionsTreeModel implements vscode.Disposable {
       void watcher.stop();
       return;
     }
-    this.watcher = watcher;
-    watcher.onChange((change) => {
-      this.pending.add(change.service);
-      this.timer ??= setTimeout(() => this.flush(), CoalesceMs);
-    });
-    watcher.onStatus((status) => {
-      const problem = status.kind === 'error' ? `${status.message} Retrying in ${Math.ceil(status.retryInMs / 1000)} s.` : undefined;
-      if (problem === this.watchProblem) return;
-      this.watchProblem = problem;
-      this.problemChanged.fire(problem);
-    });
+    this.loadingMore = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     this.pending.clear();
     // New pods of a split get their serving label from this window while it watches.
     try {
@@ -192,9 +228,14 @@ export class RevisionsTreeModel implements vscode.Disposable {
     this.pending.clear();
     const before = new Set(this.servicesByName.keys());
     this.rebuild();
+    if (this.loadingMore) {
+      // Still listing: draw what is complete so far; the end of the listing draws the rest.
+      if (this.sorted.length === 0) return;
+      if (this.current.kind === 'loading') this.showFirst?.();
+    }
     const after = new Set(this.servicesByName.keys());
     const setChanged = before.size !== after.size || [...after].some((name) => !before.has(name));
-    if (setChanged) {
+    if (setChanged || this.current.kind === 'loading') {
       this.setState(this.sorted.length > 0 ? { kind: 'ready' } : { kind: 'noServices' });
     } else {
       this.servicesChanged.fire(changed.filter((name) => after.has(name)));
@@ -203,6 +244,7 @@ export class RevisionsTreeModel implements vscode.Disposable {
 
   private async stopWatcher(): Promise<void> {
     this.generation++;
+    this.loadingMore = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const watcher = this.watcher;

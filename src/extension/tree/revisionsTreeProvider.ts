@@ -5,7 +5,8 @@ import { CommandIds } from '../ids';
 import { agesShown, msUntilAgesChange, revisionContextValue, revisionDetails, revisionLabel, serviceContextValue, serviceDescription } from './revisionPresentation';
 import { revisionTrafficText, serviceDetails } from './trafficPresentation';
 import type { RevisionsTreeModel } from './revisionsTreeModel';
-import { ContextNode, DetailNode, LoadMoreNode, MessageNode, RevisionNode, ServiceDetailNode, ServiceNode, type TreeNode } from './treeNodes';
+import type { StoredSpecs } from './storedSpecs';
+import { ContextNode, DetailNode, LoadMoreNode, MessageNode, RevisionNode, revisionTooltip, ServiceDetailNode, ServiceNode, type TreeNode } from './treeNodes';
 
 /** Everything the view draws for a service and its revisions (ages aside, which tick by themselves). */
 function appearance(service: ServiceModel): string {
@@ -14,7 +15,7 @@ function appearance(service: ServiceModel): string {
     serviceContextValue(service),
     service.endpoint,
     serviceDetails(service),
-    service.revisions.map((r) => [revisionLabel(r), r.message, r.image, revisionContextValue(r), revisionDetails(r, service.traffic?.dataPlane), revisionTrafficText(r)]),
+    service.revisions.map((r) => [revisionLabel(r), r.message, r.image, revisionContextValue(r), revisionDetails(r, undefined, service.traffic?.dataPlane), revisionTrafficText(r)]),
   ]);
 }
 
@@ -67,7 +68,10 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private shown = ServicePageSize;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly model: RevisionsTreeModel) {
+  constructor(
+    private readonly model: RevisionsTreeModel,
+    private readonly specs: StoredSpecs,
+  ) {
     this.subscriptions = [
       model.onDidChangeState(() => {
         this.nodes.clear();
@@ -123,6 +127,12 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     return element.getTreeItem();
   }
 
+  /** A revision's tooltip on hover, with the lines of its stored spec (fetched then, not while listing). */
+  async resolveTreeItem(item: vscode.TreeItem, element: TreeNode): Promise<vscode.TreeItem> {
+    if (element instanceof RevisionNode && item.tooltip === undefined) item.tooltip = revisionTooltip(element.model, await this.specs.get(element.model));
+    return item;
+  }
+
   /** Needed by TreeView.reveal: nodes carry stable ids, so a fresh node finds the one drawn. */
   getParent(element: TreeNode): TreeNode | undefined {
     if (element instanceof RevisionNode) return this.serviceNode(element.model.service);
@@ -161,8 +171,10 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   }
 
   async getChildren(element?: TreeNode): Promise<TreeNode[]> {
+    // A revision's details include lines of its stored spec, fetched when it is expanded.
+    if (element instanceof RevisionNode) return element.details(await this.specs.get(element.model));
     if (element) return element.getChildren();
-    await this.model.ensureStarted();
+    await this.model.firstRows();
     const state = this.model.state;
     const where = this.model.where;
     const head: TreeNode[] = where ? [new ContextNode(where.context, where.namespace)] : [];
@@ -192,7 +204,8 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         const problem = this.model.problem;
         const warning = problem ? [new MessageNode('watchProblem', `Not live: ${problem}`, new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')), problem, { command: CommandIds.refresh, title: 'Retry' })] : [];
         const more = services.length > this.shown ? [new LoadMoreNode(services.length - this.shown)] : [];
-        return [...head, ...warning, ...page, ...more];
+        const loading = this.model.loading ? [new MessageNode('loadingMore', 'Loading more services…', new vscode.ThemeIcon('loading~spin'))] : [];
+        return [...head, ...warning, ...page, ...more, ...loading];
       }
     }
   }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
+import type { StoredSpec } from '../../core/kube/storedSpec';
 import { CommandIds } from '../ids';
 import { revisionContextValue, revisionDescription, revisionDetails, revisionLabel, revisionTooltipLines, serviceContextValue, serviceDescription, type DetailLine } from './revisionPresentation';
 import { serviceDetails } from './trafficPresentation';
@@ -117,11 +118,12 @@ function stateIcon(revision: RevisionModel): vscode.ThemeIcon {
   }
 }
 
-function tooltip(revision: RevisionModel): vscode.MarkdownString {
+/** A revision's tooltip; the lines from its stored spec once `stored` has been fetched (resolveTreeItem). */
+export function revisionTooltip(revision: RevisionModel, stored?: StoredSpec): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${revision.service} #${revision.revision}**: `);
   md.appendText(revision.message);
-  for (const line of revisionTooltipLines(revision)) {
+  for (const line of revisionTooltipLines(revision, undefined, stored)) {
     md.appendMarkdown('\n\n');
     md.appendText(line);
   }
@@ -147,12 +149,13 @@ export class RevisionNode extends TreeNode {
     item.description = revisionDescription(this.model);
     item.iconPath = stateIcon(this.model);
     item.contextValue = revisionContextValue(this.model);
-    item.tooltip = tooltip(this.model);
+    // No tooltip here: the provider's resolveTreeItem makes it on hover, with the stored spec.
     return item;
   }
 
-  override getChildren(): TreeNode[] {
-    return revisionDetails(this.model, this.dataPlane).map((line) => new DetailNode(this.model, line));
+  /** The detail lines, with those from the stored spec once it is fetched (the provider passes it). */
+  details(stored?: StoredSpec): DetailNode[] {
+    return revisionDetails(this.model, stored, this.dataPlane).map((line) => new DetailNode(this.model, line));
   }
 }
 

@@ -76,7 +76,9 @@ describe('The first ten minutes', function () {
       (n) => String(api.revisionsTree.getTreeItem(n).label).startsWith('#2 '),
     );
     assert.ok(node);
-    const tooltip = { value: (api.revisionsTree.getTreeItem(node).tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\/g, '') };
+    // The tooltip is made on hover (resolveTreeItem), with the revision's stored spec.
+    const resolved = await api.revisionsTree.resolveTreeItem(api.revisionsTree.getTreeItem(node), node);
+    const tooltip = { value: (resolved.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\/g, '') };
     assert.match(tooltip.value, /Image: ghcr\.io\/example\/iris-bentoml:1\.1\.0/);
     assert.match(tooltip.value, /Created \d{4}-\d\d-\d\d \d\d:\d\d \((\d+s|\d+m) ago\)/);
     assert.doesNotMatch(tooltip.value, /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/, 'no raw ISO time');

@@ -54,9 +54,10 @@ describe('The revision form after a window reload', function () {
       { message: `a revision of "${draft.service}" in namespace ${draft.namespace}`, timeoutMs: driver.Deadline.cluster, intervalMs: 500 },
     );
     assert.equal(revision.message, draft.message);
-    assert.equal(revision.spec?.image, draft.image);
-    assert.deepEqual(revision.spec?.resources, { cpu: draft.cpu, memory: draft.memory });
-    assert.deepEqual(revision.spec?.env, [{ name: draft.envName, value: draft.envValue }]);
+    const { spec } = await client.readRecord({ service: draft.service, revision: revision.revision, namespace: draft.namespace });
+    assert.equal(spec.image, draft.image);
+    assert.deepEqual(spec.resources, { cpu: draft.cpu, memory: draft.memory });
+    assert.deepEqual(spec.env, [{ name: draft.envName, value: draft.envValue }]);
     await driver.waitFor(() => !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview)), {
       message: 'the form to close after creating',
     });

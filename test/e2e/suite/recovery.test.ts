@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { parse, stringify } from 'yaml';
 import type { ExtensionTestApi } from '../../../src/extension/extension';
@@ -101,6 +101,9 @@ describe('Revisions view with no kubeconfig at all', () => {
     await driver.press('Control+a', quickInput);
     await driver.type(admin(), quickInput);
     await driver.waitFor(async () => (await driver.value(quickInput)) === admin(), { message: 'the typed path in the file dialog' });
+    // The dialog reads the typed folder before it knows the file: Enter before then is lost (it
+    // was, on a loaded machine). Wait until it lists the file itself.
+    await driver.waitForSelector(`.quick-input-list .monaco-list-row:has-text(${JSON.stringify(basename(admin()))})`);
     await driver.press('Enter', quickInput);
     await driver.waitFor(() => settings().get<string>('kubeconfig') === admin(), { message: 'the setting pointing at the chosen file' });
     await treeWorks(api, 'the tree on the chosen kubeconfig');
@@ -172,6 +175,8 @@ describe('Revisions view, from a stale or forbidden choice to a working tree', (
     await driver.screenshot('recovery-forbidden');
 
     // The viewer may not list namespaces either: the picker asks for a name, validating as typed.
+    // The pointer away first: a row's hover (the context row's tooltip) can lie over the next row.
+    await driver.hover('.part.editor');
     await driver.click(row('Switch namespace…'));
     await driver.waitForSelector(quickInput);
     await driver.press('Control+a', quickInput);

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { RevisionClient } from '../../../src/kube/index';
 import type { ExtensionTestApi } from '../../../src/extension/extension';
 import * as driver from './driver';
-import { adminClient, extensionApi, freshNamespace, shownRevisions, spec, waitForShown } from './tree.fixture';
+import { adminClient, extensionApi, freshNamespace, revisionNode, shownRevisions, spec, waitForShown } from './tree.fixture';
 
 const repo = join(__dirname, '../../../..');
 
@@ -54,6 +54,28 @@ describe('Revisions tree', () => {
     const context = await driver.text('.part.sidebar .monaco-list-row:has-text("namespace")');
     assert.match(context ?? '', new RegExp(`namespace ${namespace}`));
     await driver.screenshot('tree-seeded');
+  });
+
+  it("shows a revision's resources from its stored spec once it is expanded, and in its tooltip on hover", async () => {
+    // The listing holds no spec (records are listed as metadata): expanding fetches it.
+    const node = await revisionNode(api, 'iris', 1);
+    const lines = (await api.revisionsTree.getChildren(node)).map((d) => {
+      const item = api.revisionsTree.getTreeItem(d);
+      return `${String(item.label)}: ${String(item.description)}`;
+    });
+    assert.deepEqual(lines, ['Replicas: none (stopped)', 'Resources: cpu 100m, memory 128Mi']);
+    const item = api.revisionsTree.getTreeItem(node);
+    assert.equal(item.tooltip, undefined, 'the tooltip is made on hover, not while listing');
+    const resolved = await api.revisionsTree.resolveTreeItem(item, node);
+    // The tooltip's text parts are escaped Markdown: spaces as &nbsp;.
+    assert.match((resolved.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' '), /\nResources: cpu 100m, memory 128Mi\n/);
+    // And as a person sees it: a click expands the row.
+    const row = '.part.sidebar .monaco-list-row:has-text("First classifier")';
+    await driver.click(row);
+    await driver.waitForSelector('.part.sidebar .monaco-list-row:has-text("cpu 100m, memory 128Mi")');
+    await driver.screenshot('tree-revision-details');
+    await driver.click(row);
+    await driver.waitForSelector('.part.sidebar .monaco-list-row:has-text("cpu 100m, memory 128Mi")', { state: 'detached' });
   });
 
   it('shows a change made directly in the cluster, without a refresh', async () => {

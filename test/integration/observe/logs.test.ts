@@ -110,8 +110,10 @@ describe('logs: all of a revision\'s pods, merged', function () {
       await client.delete({ service: 'gone', revision: 1 });
       const ended = await waitFor(async () => followed.events.find((e) => e.kind === 'ended'), 'the stream to end');
       assert.equal((ended as { message: string }).message, 'Revision 1 of "gone" was deleted: there is nothing more to follow.');
-      assert.ok(followed.events.some((e) => e.kind === 'left'));
+      // Every pod's stream is closed, whichever came first: its pods leaving or the record going
+      // (both are watched; on a loaded machine either may arrive first).
       assert.equal(stream.openStreams, 0);
+      assert.equal(followed.events.at(-1)?.kind, 'ended', 'nothing after the end');
     } finally {
       await stream.stop();
     }
@@ -204,8 +206,9 @@ describe('logs when the API server goes away mid-stream', function () {
       await waitFor(async () => latest?.deployment !== undefined, 'the observer to see the Deployment');
       clusterScript('restart-apiserver.sh', 'stop');
       try {
-        // Several failed attempts while it is away: not one of them may say "live".
-        await waitFor(async () => statuses.filter((s) => s.kind === 'reconnecting').length >= 3, 'three reconnect attempts', 60_000);
+        // Failed attempts back off (250 ms, 500 ms, 1 s, …: an attempt that never lists is not a
+        // success), and not one of them may say "live".
+        await waitFor(async () => statuses.some((s) => s.kind === 'reconnecting' && s.retryInMs >= 2_000), 'the retries to back off to 2 s', 60_000);
         assert.deepEqual(statuses.filter((s) => s.kind === 'live'), [], 'never live while the API server is away');
         assert.equal(observer.status.kind, 'reconnecting');
       } finally {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import type { V1EndpointSlice, V1Pod } from '@kubernetes/client-node';
 import { Labels, ServiceObjectKey } from '../../../../src/core/kube/labels';
 import { renderRevision } from '../../../../src/core/kube/renderObjects';
-import { buildNamespaceModel } from '../../../../src/core/kube/revisionState';
-import { effectiveShares, renderHttpRoute, stableSelector, TagHeader } from '../../../../src/core/traffic/dataPlane';
+import { buildNamespaceModel, NamespaceIndex } from '../../../../src/core/kube/namespaceIndex';
+import { effectiveShares, renderHttpRoute, renderTagService, stableSelector, TagHeader } from '../../../../src/core/traffic/dataPlane';
 import { applyStep, beginRollout } from '../../../../src/core/traffic/rollout';
 import { emptyServiceRecord, migratedServiceRecord, readServiceRecord, renderServiceObject, serviceRecordJson } from '../../../../src/core/traffic/serviceRecord';
 import type { ServiceRecord } from '../../../../src/core/traffic/trafficModel';
@@ -111,5 +111,37 @@ describe('the service object', () => {
   it('shows a service whose settings were applied before its first revision', () => {
     const services = buildNamespaceModel('ml', { records: [], deployments: [], autoscalers: [], pods: [], services: [], serviceObjects: [renderServiceObject(emptyServiceRecord('llama'), 'ml')] });
     assert.deepEqual(services.map((s) => [s.name, s.revisions.length]), [['llama', 0]]);
+  });
+
+  it('keeps the traffic current in the namespace index as objects arrive one at a time', () => {
+    const spec: RevisionSpec = { apiVersion: 'serve-revisions/v1', kind: 'Revision', service: 'iris', message: 'm', image: 'ghcr.io/acme/iris:1.0.0', ports: [{ name: 'http', containerPort: 3000 }] };
+    const index = new NamespaceIndex('ml');
+    for (const n of [2, 3]) index.put('records', renderRevision(spec, { namespace: 'ml', revision: n }).record);
+    const started = renderRevision(spec, { namespace: 'ml', revision: 3, recordUid: 'u' });
+    index.put('deployments', started.deployment);
+    index.put('services', started.service);
+    // A tag's Service carries the revision's label too: it must not take the revision's own endpoint's place.
+    index.put('services', renderTagService('iris', 'canary', 3, 'ml', [{ name: 'http', port: 8000 }], { uid: 'u' }));
+    index.put('pods', pod('a', 2));
+    index.put('pods', pod('d', 3));
+    const object = renderServiceObject({ ...record, settings: {} }, 'ml');
+    assert.deepEqual(index.put('serviceObjects', object), [{ service: 'iris' }]);
+    assert.deepEqual(index.service('iris')?.revisions.map((r) => [r.revision, r.traffic?.percent, r.traffic?.effectivePercent]), [
+      [3, 10, 0],
+      [2, 90, 0],
+    ]);
+    index.put('endpointSlices', slice([{ pod: 'a' }, { pod: 'd' }]));
+    assert.deepEqual(index.service('iris')?.revisions.map((r) => r.traffic?.effectivePercent), [50, 50]);
+    assert.match(index.service('iris')?.revisions[0]?.endpoint ?? '', /^iris-r3\.ml\.svc/);
+    const serving = index.servingInputs();
+    assert.deepEqual([serving.serviceObjects.length, serving.pods.map((p) => p.metadata?.name).sort()], [1, ['a', 'd']]);
+    index.remove('endpointSlices', 'iris-abc');
+    assert.deepEqual(index.service('iris')?.revisions.map((r) => r.traffic?.effectivePercent), [0, 0]);
+    // A service with only its service object is listed; once that goes too, it is not.
+    const llama = new NamespaceIndex('ml');
+    llama.put('serviceObjects', renderServiceObject(emptyServiceRecord('llama'), 'ml'));
+    assert.deepEqual(llama.serviceNames(), ['llama']);
+    llama.remove('serviceObjects', 'llama');
+    assert.deepEqual([llama.serviceNames(), llama.service('llama')], [[], undefined]);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RevisionModel } from '../../../../src/core/kube/revisionState';
+import type { RevisionSpec } from '../../../../src/core/spec/revisionSpec';
 import type { ServiceModel } from '../../../../src/core/kube/revisionState';
 import { agesShown, deleteConsequences, endpointUrl, msUntilAgesChange, revisionContextValue, revisionDescription, revisionDetails, revisionLabel, revisionName, revisionTooltipLines, shortImage } from '../../../../src/extension/tree/revisionPresentation';
 
@@ -97,11 +98,30 @@ describe('how a revision reads in the tree', () => {
       pods: [{ name: 'iris-r3-abc', phase: 'Pending', ready: false, node: 'kwok-gpu-0' }],
       endpoint: 'iris-r3.demo.svc:3000',
       autoscaling: { minReplicas: 1, maxReplicas: 4, metric: 'cpu', current: 1 },
-      spec: { resources: { cpu: '500m', memory: '1Gi', gpu: { count: 1 } } } as RevisionModel['spec'],
     });
+    const stored = { spec: { resources: { cpu: '500m', memory: '1Gi', gpu: { count: 1 } } } as RevisionSpec };
+    const lines = ['Replicas: 0 ready of 1', 'Pod iris-r3-abc: Pending · not ready · on kwok-gpu-0', 'Endpoint: iris-r3.demo.svc:3000', 'Autoscaling: 1–4 replicas on cpu, 1 now'];
+    assert.deepEqual(
+      revisionDetails(r, stored).map((d) => `${d.label}: ${d.description}`),
+      [...lines, 'Resources: cpu 500m, memory 1Gi, 1 × gpu'],
+    );
+    // Before the stored spec is fetched (the model holds none), the lines the model knows.
     assert.deepEqual(
       revisionDetails(r).map((d) => `${d.label}: ${d.description}`),
-      ['Replicas: 0 ready of 1', 'Pod iris-r3-abc: Pending · not ready · on kwok-gpu-0', 'Endpoint: iris-r3.demo.svc:3000', 'Autoscaling: 1–4 replicas on cpu, 1 now', 'Resources: cpu 500m, memory 1Gi, 1 × gpu'],
+      lines,
+    );
+  });
+
+  it('takes the autoscaling of a stopped revision from its stored spec, and says when that cannot be read', () => {
+    const stopped = revision({});
+    const stored = { spec: { autoscaling: { minReplicas: 2, maxReplicas: 5, metric: 'memory', target: 70 } } as RevisionSpec };
+    assert.deepEqual(
+      revisionDetails(stopped, stored).map((d) => `${d.label}: ${d.description}`),
+      ['Replicas: none (stopped)', 'Autoscaling: 2–5 replicas on memory (when started)'],
+    );
+    assert.deepEqual(
+      revisionDetails(stopped, { error: 'the stored spec is not valid YAML: bad indentation' }).map((d) => `${d.label}: ${d.description}`),
+      ['Replicas: none (stopped)', 'Stored spec unreadable: the stored spec is not valid YAML: bad indentation'],
     );
   });
 });
