@@ -1,11 +1,14 @@
 /**
  * Seeds the bench namespace: SERVICES × REVISIONS revision records, and the newest revision of
  * RUNNING services (spread over the namespace) started: its Deployment (one pod on kwok) and its
- * Service. Requests go out many at once over one keep-alive agent, so 100,000 records take a few
+ * Service, holding all its service's traffic (the service object and the stable Service selecting
+ * it, whose EndpointSlice the tree lists for the effective share). Requests go out many at once over one keep-alive agent, so 100,000 records take a few
  * minutes on 2 cores; fake nodes are added so every running pod fits.
  */
 import { revisionObjectName } from '../src/core/kube/labels';
-import { renderRevision } from '../src/core/kube/renderObjects';
+import { renderRevision, servicePorts } from '../src/core/kube/renderObjects';
+import { renderStableService, stableSelector } from '../src/core/traffic/dataPlane';
+import { renderServiceObject } from '../src/core/traffic/serviceRecord';
 import type { RevisionSpec } from '../src/core/spec/revisionSpec';
 import { pool, type BenchClient } from './benchClient';
 
@@ -104,6 +107,10 @@ export async function seed(client: BenchClient, plan: SeedPlan): Promise<void> {
     const objects = renderRevision(benchSpec(service, plan.revisions), { namespace, revision: plan.revisions, recordUid: uids.get(service) ?? '' });
     await create(client, `/api/v1/namespaces/${namespace}/services`, objects.service);
     await create(client, `/apis/apps/v1/namespaces/${namespace}/deployments`, objects.deployment);
+    const traffic = [{ revision: plan.revisions, percent: 100 }];
+    const object = await create(client, records, renderServiceObject({ service, revisionCounter: plan.revisions, traffic, settings: {} }, namespace));
+    const stable = renderStableService(service, namespace, servicePorts(benchSpec(service, plan.revisions)), stableSelector(service, traffic), { uid: object.metadata?.uid ?? '' });
+    await create(client, `/api/v1/namespaces/${namespace}/services`, stable);
   };
   // Revision by revision across the services, the running ones first, so their revisions can be
   // started (and the controllers, scheduler and kwok get on with their pods) while the rest is seeded.

@@ -1,6 +1,6 @@
 /** What every CLI command shares: its I/O (injected, so tests run the CLI in-process), exit codes and output helpers. */
 import { readFile } from 'node:fs/promises';
-import type { Kube } from '../bundles/loadKube';
+import { loadKube, type Kube, type RevisionClient } from '../bundles/loadKube';
 import { escapeControl } from '../core/escapeText';
 import type { SpecDiagnostic } from '../core/spec/specDocument';
 import { decodeSpecFile } from '../core/spec/specFile';
@@ -46,4 +46,19 @@ export async function readSpecFile(path: string, io: CliIo): Promise<{ text: str
 /** `FILE:LINE:COL: severity: MESSAGE` on one line: file names and messages never carry control characters. */
 export function formatDiagnostic(file: string, d: SpecDiagnostic): string {
   return `${escapeControl(file)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${escapeControl(d.message)}`;
+}
+
+/** The client of a cluster command: --kubeconfig, --context and --namespace as kubectl reads them. */
+export function connectClient(values: { kubeconfig?: string | undefined; context?: string | undefined; namespace?: string | undefined }, io: CliIo): RevisionClient {
+  return (io.loadKube ?? loadKube)().RevisionClient.connect({
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+    ...(values.context ? { context: values.context } : {}),
+    ...(values.namespace ? { namespace: values.namespace } : {}),
+  });
+}
+
+/** Rows as aligned columns (the last one unpadded), for the text output of list and traffic. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
 }

@@ -1,16 +1,19 @@
 /** The CLI commands that act on a cluster: list, create, start, stop, scale, reproduce, delete. */
 import { parseArgs } from 'node:util';
-import { loadKube, type FitVerdict, type RevisionClient } from '../bundles/loadKube';
+import type { FitVerdict, RevisionClient } from '../bundles/loadKube';
 import { fitWarning } from '../core/observe/fitCheck';
 import { describeState } from '../core/kube/describeState';
 import { formatAge } from '../core/kube/formatAge';
 import { launchOutcome } from '../core/kube/launchOutcome';
+import { resolveNamespace } from '../core/kube/resolveNamespace';
 import type { RevisionModel } from '../core/kube/revisionState';
 import type { RevisionSpec } from '../core/spec/revisionSpec';
+import { specKindOf } from '../core/spec/schemaFindings';
+import { settingsOf, type ServiceSpec } from '../core/spec/serviceSpec';
 import { escapeControl } from '../core/escapeText';
 import { specErrorSummary } from '../core/spec/specErrorSummary';
 import { diagnoseParsedSpec, parseSpecText } from '../core/spec/specDocument';
-import { ExitCode, formatDiagnostic, outputOption, readSpecFile, UsageError, type CliIo } from './cliIo';
+import { connectClient, ExitCode, formatDiagnostic, outputOption, readSpecFile, table, UsageError, type CliIo } from './cliIo';
 import { describe, logs } from './observeCommands';
 
 const ClusterOptions = {
@@ -57,13 +60,8 @@ function wholeNumber(value: string | undefined, what: string, min: number): numb
   return n;
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
-}
-
 function revisionJson(r: RevisionModel): Record<string, unknown> {
-  return { ...r, stateText: describeState(r.state) };
+  return { ...r, stateText: describeState(r.state), trafficPercent: r.traffic?.percent ?? 0 };
 }
 
 /** SERVICE REVISION from the command line. */
@@ -77,10 +75,10 @@ async function list({ positionals, values, client, namespace, print }: Run): Pro
   // One service: its label narrows the LISTs, rather than listing the namespace and filtering.
   const services = values.service ? [await client.listService(values.service, namespace)].flatMap((s) => s ?? []) : await client.listServices(namespace);
   const now = Date.now();
-  const rows = [['SERVICE', 'REVISION', 'STATE', 'IMAGE', 'AGE', 'MESSAGE']];
-  for (const s of services) for (const r of s.revisions) rows.push([s.name, String(r.revision), describeState(r.state) + (r.state.kind === 'failed' ? ` (${r.state.message})` : ''), r.image, formatAge(r.createdAt, now) || '-', r.message]);
+  const rows = [['SERVICE', 'REVISION', 'STATE', 'TRAFFIC', 'IMAGE', 'AGE', 'MESSAGE']];
+  for (const s of services) for (const r of s.revisions) rows.push([s.name, String(r.revision), describeState(r.state) + (r.state.kind === 'failed' ? ` (${r.state.message})` : ''), `${r.traffic?.percent ?? 0}%`, r.image, formatAge(r.createdAt, now) || '-', r.message]);
   const text = services.length === 0 ? `No services in namespace "${namespace}" of context "${client.contextName}". Create one with: serve-revisions create FILE\n` : table(rows);
-  print(text, { context: client.contextName, namespace, services: services.map((s) => ({ ...s, revisions: s.revisions.map(revisionJson) })) });
+  print(text, { context: client.contextName, namespace, services: services.map(({ traffic: _traffic, ...s }) => ({ ...s, dataPlane: _traffic?.dataPlane ?? 'plain', revisions: s.revisions.map(revisionJson) })) });
   return ExitCode.ok;
 }
 
@@ -98,6 +96,14 @@ async function create(run: Run): Promise<number> {
     for (const d of errors) io.stderr(`${formatDiagnostic(file, d)}\n`);
     io.stderr(`serve-revisions: ${escapeControl(file)} ${specErrorSummary(errors.map((d) => d.message), 0)}; nothing was created.\n`);
     return ExitCode.findings;
+  }
+  if (specKindOf(parsed.value) === 'Service') {
+    // A service's settings: stored in its service object; no revision is made, no traffic moves.
+    const spec = parsed.value as ServiceSpec;
+    const namespace = resolveNamespace({ flag: values.namespace, spec: spec.namespace, chosen: client.namespace });
+    await client.traffic.applySettings(spec.service, settingsOf(spec), namespace);
+    print(`Applied the settings of "${spec.service}" in namespace "${namespace}": ${spec.gateway ? `traffic through the Gateway "${spec.gateway.name}"` : 'the plain data plane'}${spec.rollout ? `, rollouts of ${spec.rollout.steps.join(' → ')}` : ''}.\n`, { service: spec.service, namespace, applied: true });
+    return ExitCode.ok;
   }
   const spec = parsed.value as RevisionSpec;
   if (values.launch || spec.launchImmediately) await warnUnlessFits(run, `A new revision of "${spec.service}"`, () => client.checkSpecFit(spec, values.namespace ? { namespace: values.namespace } : {}));
@@ -198,11 +204,7 @@ export async function runClusterCommand(command: string, args: string[], io: Cli
   if (!handler) throw new UsageError(`unknown command "${command}"`);
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: ClusterOptions });
   const output = outputOption(values.output);
-  const client = (io.loadKube ?? loadKube)().RevisionClient.connect({
-    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
-    ...(values.context ? { context: values.context } : {}),
-    ...(values.namespace ? { namespace: values.namespace } : {}),
-  });
+  const client = connectClient(values, io);
   const print = (text: string, json: unknown): void => io.stdout(output === 'json' ? `${JSON.stringify(json, null, 2)}\n` : text);
   return handler({ command, values, positionals, io, client, namespace: client.namespace, print });
 }

@@ -14,11 +14,15 @@ import { specErrorSummary } from '../core/spec/specErrorSummary';
 import { diagnoseParsedSpec, parseSpecText, type SpecDiagnostic } from '../core/spec/specDocument';
 import { defaultIo, ExitCode, formatDiagnostic, outputOption, readSpecFile, UsageError, type CliIo } from './cliIo';
 import { runClusterCommand } from './clusterCommands';
+import { runTrafficCommand } from './trafficCommands';
+import { renderServiceSpec, type ServiceSpec } from '../core/spec/serviceSpec';
+import { specKindOf } from '../core/spec/schemaFindings';
 
 const Usage = `Usage: serve-revisions <command> [options]
 
 Commands:
-  validate FILE...          check revision specs; prints FILE:LINE:COL: error|warning: MESSAGE
+  validate FILE...          check revision specs (and kind: Service specs); prints
+                            FILE:LINE:COL: error|warning: MESSAGE
                             exits 1 if any error, 0 if none, 2 on usage errors or unreadable files
   render FILE               print the Kubernetes objects a spec becomes, as multi-document YAML
       --namespace NS        namespace to render into (default: the spec's, else the
@@ -43,6 +47,18 @@ Cluster commands (act on the current kubeconfig context):
                                         name; -f follows (pods join and leave), --tail from
                                         the last N lines of each (default 100), --grep shows
                                         matching lines only (text, or /regular expression/)
+                                        (a kind: Service FILE given to create sets the service's
+                                        settings: its gateway and default rollout plan)
+  traffic SERVICE                       the split: each revision's share, effective share, tags
+  traffic SERVICE REV=PERCENT... [--tag REV=TAG]... [--untag TAG]...
+                                        set the split (whole percents adding up to 100) and tags
+  rollout SERVICE REV [--steps 10,50,100] [--interval 2m | --manual] [--wait]
+                                        move traffic to REV step by step; --wait drives it here
+  rollout status|pause|resume|abort SERVICE
+                                        see or steer a rollout from any client (resume --wait
+                                        drives it here)
+  diff SERVICE A B                      the difference of two revisions' stored specs
+                                        (exit 0 same, 1 different, 2 trouble)
       --kubeconfig FILE     kubeconfig to read (default: KUBECONFIG, else ~/.kube/config)
       --context NAME        context to use (default: the kubeconfig's current context)
   -n, --namespace NS        namespace (default: the context's, else "default")
@@ -71,6 +87,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       case 'describe':
       case 'logs':
         return await runClusterCommand(command, rest, io);
+      case 'traffic':
+      case 'rollout':
+      case 'diff':
+        return await runTrafficCommand(command, rest, io);
       case undefined:
       case '-h':
       case '--help':
@@ -153,7 +173,7 @@ async function render(args: string[], io: CliIo): Promise<number> {
   }
   const spec = parsed.value as RevisionSpec;
   const namespace = resolveNamespace({ flag: values.namespace, spec: spec.namespace, context: values.namespace || spec.namespace ? undefined : contextNamespace(io) });
-  const objects = revisionObjectList(renderRevision(spec, { namespace, revision: revision ?? spec.revision ?? 1 }));
+  const objects = specKindOf(spec) === 'Service' ? renderServiceSpec(parsed.value as ServiceSpec, namespace) : revisionObjectList(renderRevision(spec, { namespace, revision: revision ?? spec.revision ?? 1 }));
   if (output === 'json') io.stdout(`${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`);
   else io.stdout(objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'));
   return ExitCode.ok;

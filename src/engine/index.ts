@@ -13,3 +13,6 @@ export { hoverSpec } from '../core/language/hover';
 export { quickFixesFor } from '../core/language/quickFixes';
 export { codeLensLine, declaresRevisionSpec, renderedObjectsName, renderedObjectsYaml, specValue } from '../core/language/specActions';
 export { guardFormMessage, parseSavedOrigin } from '../core/form/formMessages';
+export { comparableSpecText } from '../core/traffic/compareSpecs';
+export { serviceSpecOf, settingsOf } from '../core/spec/serviceSpec';
+export { declaredKind } from '../core/language/specDeclaration';

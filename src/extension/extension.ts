@@ -5,6 +5,7 @@ import { registerCommands } from './commands/registerCommands';
 import { ClusterChecks } from './common/clusterChecks';
 import { ClusterSession } from './common/clusterSession';
 import { Logger } from './common/logger';
+import { RolloutDrivers } from './common/rolloutDrivers';
 import { UserInputSeam } from './common/userInput';
 import { RevisionDetailsPanels } from './details/revisionDetailsPanels';
 import { RevisionForms } from './form/revisionForms';
@@ -43,11 +44,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionTestApi {
   context.subscriptions.push(logger, session);
   const checks = new ClusterChecks(session, logger);
   const parses = registerLanguageFeatures(context, session, checks, logger);
-  const forms = new RevisionForms(context, { session, logger, ui, checks });
+  const drivers = new RolloutDrivers(logger);
+  context.subscriptions.push(drivers);
+  const forms = new RevisionForms(context, { session, logger, ui, checks, drivers });
   const tree = registerRevisionsView(context, session, logger);
   const details = new RevisionDetailsPanels(context, session, logger);
   const logs = new RevisionLogViews(logger);
-  registerCommands({ context, session, logger, ui, tree, forms, parses, checks, details, logs });
+  registerCommands({ context, session, logger, ui, tree, forms, parses, checks, details, logs, drivers });
   return {
     revisionsTree: tree.provider,
     revisionsModel: tree.model,

@@ -28,6 +28,20 @@ export const CommandIds = {
   showDetails: 'serveRevisions.showDetails',
   showLogs: 'serveRevisions.showLogs',
   showLogsWithOptions: 'serveRevisions.showLogsWithOptions',
+  splitTraffic: 'serveRevisions.splitTraffic',
+  routeAllTrafficHere: 'serveRevisions.routeAllTrafficHere',
+  tagRevision: 'serveRevisions.tagRevision',
+  compareWithPrevious: 'serveRevisions.compareWithPrevious',
+  compareWith: 'serveRevisions.compareWith',
+  chooseDataPlane: 'serveRevisions.chooseDataPlane',
+  sizeReplicasToSplit: 'serveRevisions.sizeReplicasToSplit',
+  openServiceSettings: 'serveRevisions.openServiceSettings',
+  applyServiceSpec: 'serveRevisions.applyServiceSpec',
+  startRollout: 'serveRevisions.startRollout',
+  pauseRollout: 'serveRevisions.pauseRollout',
+  resumeRollout: 'serveRevisions.resumeRollout',
+  abortRollout: 'serveRevisions.abortRollout',
+  rolloutActions: 'serveRevisions.rolloutActions',
 } as const;
 
 /** URI scheme of the read-only documents that show a revision's stored recipe. */

@@ -8,6 +8,7 @@ import {
   AppsV1Api,
   AutoscalingV2Api,
   CoreV1Api,
+  CustomObjectsApi,
   PatchStrategy,
   setHeaderOptions,
   type KubeConfig,
@@ -18,6 +19,7 @@ import {
   type V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import { httpStatus } from '../core/kube/kubeErrors';
+import { GatewayGroup, GatewayVersion } from '../core/traffic/dataPlane';
 
 export const FieldManager = 'serve-revisions';
 
@@ -26,13 +28,17 @@ export interface KubeApis {
   core: CoreV1Api;
   apps: AppsV1Api;
   autoscaling: AutoscalingV2Api;
+  /** Gateway API objects (HTTPRoute, Gateway), which have no typed client. */
+  custom: CustomObjectsApi;
 }
 
 export function makeKubeApis(kubeConfig: KubeConfig): KubeApis {
-  return { core: kubeConfig.makeApiClient(CoreV1Api), apps: kubeConfig.makeApiClient(AppsV1Api), autoscaling: kubeConfig.makeApiClient(AutoscalingV2Api) };
+  return { core: kubeConfig.makeApiClient(CoreV1Api), apps: kubeConfig.makeApiClient(AppsV1Api), autoscaling: kubeConfig.makeApiClient(AutoscalingV2Api), custom: kubeConfig.makeApiClient(CustomObjectsApi) };
 }
 
-export type RevisionObjectKind = 'ConfigMap' | 'Deployment' | 'Service' | 'HorizontalPodAutoscaler';
+export type RevisionObjectKind = 'ConfigMap' | 'Deployment' | 'Service' | 'HorizontalPodAutoscaler' | 'HTTPRoute';
+
+const route = { group: GatewayGroup, version: GatewayVersion, plural: 'httproutes' } as const;
 
 const applyOptions = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 const mergeOptions = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -72,10 +78,15 @@ const Calls: Record<RevisionObjectKind, KindCalls> = {
     read: (apis, name, namespace) => apis.autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace }),
     remove: (apis, name, namespace) => apis.autoscaling.deleteNamespacedHorizontalPodAutoscaler({ name, namespace }),
   },
+  HTTPRoute: {
+    write: (apis, body, name, namespace, dryRun) => apis.custom.patchNamespacedCustomObject({ ...route, name, namespace, body, fieldManager: FieldManager, force: true, ...dryRun }, applyOptions),
+    read: (apis, name, namespace) => apis.custom.getNamespacedCustomObject({ ...route, name, namespace }),
+    remove: (apis, name, namespace) => apis.custom.deleteNamespacedCustomObject({ ...route, name, namespace }),
+  },
 };
 
 function callsFor(kind: string | undefined): KindCalls {
-  if (kind === 'ConfigMap' || kind === 'Deployment' || kind === 'Service' || kind === 'HorizontalPodAutoscaler') return Calls[kind];
+  if (kind === 'ConfigMap' || kind === 'Deployment' || kind === 'Service' || kind === 'HorizontalPodAutoscaler' || kind === 'HTTPRoute') return Calls[kind];
   throw new Error(`cannot write a ${kind ?? 'object without a kind'}`);
 }
 

@@ -15,3 +15,7 @@ export { type FitVerdict } from '../core/observe/fitCheck';
 export { type LogEvent, type LogRequest, type RevisionLogStream } from './revisionLogs';
 export { MetricsIntervalMs, type MetricsReading } from './revisionMetrics';
 export { type ObservedRevision, type ObserverStatus, type RevisionObserver } from './revisionObserver';
+export { type DriveOptions, type DriveResult, type RolloutDriver } from './rolloutDriver';
+export { type RouteAllOptions, type TrafficClient } from './trafficClient';
+export { trafficCommand, type TrafficEdit } from './trafficActions';
+export { type ServingReconciler } from './servingReconciler';

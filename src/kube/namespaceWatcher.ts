@@ -6,10 +6,10 @@
  * network), it is restarted with backoff and the status says so, so a tree can show
  * "reconnecting" instead of stale data in silence.
  */
-import { describeKubeError } from '../core/kube/kubeErrors';
+import { describeKubeError, httpStatus } from '../core/kube/kubeErrors';
 import { nameAfterService, TreeCollections, type TreeCollection } from '../core/kube/labels';
 import { NamespaceIndex, type IndexChange } from '../core/kube/namespaceIndex';
-import type { ServiceModel } from '../core/kube/revisionState';
+import type { NamespaceObjects, ServiceModel } from '../core/kube/revisionState';
 import type { ClusterConnection } from './clusterConnection';
 import { CollectionReflector, PageSizes, type ReflectorStore } from './collectionReflector';
 
@@ -21,6 +21,9 @@ export interface RevisionChange {
   kind: string;
   type: 'add' | 'update' | 'delete';
 }
+
+/** Collections the tree can do without (the effective shares) when the user may not list them. */
+const Optional: ReadonlySet<TreeCollection> = new Set(['endpointSlices']);
 
 /** What the LISTs have brought in so far, for the bench. */
 export interface ListStats {
@@ -119,7 +122,15 @@ export class NamespaceWatcher {
   /** Lists everything (page by page, see onProgress) and starts watching; rejects when a first list fails. */
   async start(): Promise<void> {
     try {
-      await Promise.all([...this.reflectors.values()].map((r) => r.start()));
+      await Promise.all(
+        [...this.reflectors].map(([kind, reflector]) =>
+          reflector.start().catch((error: unknown) => {
+            if (!Optional.has(kind) || httpStatus(error) !== 403) throw error;
+            // Forbidden to list it: go on without it (only the desired shares show) rather than show nothing.
+            this.reflectors.delete(kind);
+          }),
+        ),
+      );
     } catch (error) {
       await this.stop();
       throw describeKubeError(error, { action: 'watch the services and revisions', namespace: this.namespace, context: this.connection.contextName });
@@ -131,7 +142,9 @@ export class NamespaceWatcher {
   /** Whether every collection's listing has passed the names of this service's objects. */
   private complete(service: string): boolean {
     const after = nameAfterService(service);
-    for (const reflector of this.reflectors.values()) if (!reflector.hasReached(after)) return false;
+    // EndpointSlices are named `<service>-<random>`, which may sort after `<service>-s`: wait past all of them.
+    const afterSlices = `${service}-~`;
+    for (const [kind, reflector] of this.reflectors) if (!reflector.hasReached(kind === 'endpointSlices' ? afterSlices : after)) return false;
     return true;
   }
 
@@ -141,6 +154,11 @@ export class NamespaceWatcher {
    */
   services(): ServiceModel[] {
     return this.synced ? this.index.services() : this.index.services((name) => this.complete(name));
+  }
+
+  /** The service objects and their services' pods, as the serving label reconciler reads them. */
+  snapshot(): Pick<NamespaceObjects, 'serviceObjects' | 'pods'> {
+    return this.index.servingInputs();
   }
 
   stop(): Promise<void> {

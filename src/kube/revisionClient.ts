@@ -24,6 +24,10 @@ import { readRevisionMetrics, type MetricsReading } from './revisionMetrics';
 import { gatherRevision, observedDetails, RevisionObserver } from './revisionObserver';
 import type { FitVerdict } from '../core/observe/fitCheck';
 import type { RevisionDetailsView } from '../shared/detailsProtocol';
+import { DataPlaneWriter } from './dataPlaneWriter';
+import { Rollouts } from './rollouts';
+import { TrafficActions } from './trafficActions';
+import { TrafficClient } from './trafficClient';
 
 export interface CreateResult {
   service: string;
@@ -42,6 +46,8 @@ export class RevisionClient {
   private readonly store: RevisionStore;
   private readonly lifecycle: RevisionLifecycle;
   private readonly defaultGpuResourceName: string | undefined;
+  /** Traffic and rollouts of the services of this connection. */
+  readonly traffic: TrafficClient;
 
   static connect(options: ClientOptions = {}): RevisionClient {
     return new RevisionClient(connect(options), options);
@@ -53,8 +59,11 @@ export class RevisionClient {
   ) {
     this.apis = makeKubeApis(connection.kubeConfig);
     this.store = new RevisionStore(connection, this.apis);
-    this.lifecycle = new RevisionLifecycle(connection, this.apis, this.store, options.defaultGpuResourceName);
+    const dataPlane = new DataPlaneWriter(connection, this.apis, this.store);
+    const actions = new TrafficActions(connection, this.apis, this.store, dataPlane);
+    this.lifecycle = new RevisionLifecycle(connection, this.apis, this.store, options.defaultGpuResourceName, actions);
     this.defaultGpuResourceName = options.defaultGpuResourceName;
+    this.traffic = new TrafficClient(connection, this.store, this.lifecycle, actions, dataPlane, new Rollouts(connection, this.apis, this.store, actions));
   }
 
   get core(): KubeApis['core'] {
@@ -83,7 +92,7 @@ export class RevisionClient {
     return { ...ref, namespace: resolveNamespace({ flag: ref.namespace, chosen: this.namespace }) };
   }
 
-  /** Every service of the namespace, with five label-selected, paged LISTs (never one per revision). */
+  /** Every service of the namespace, with one label-selected, paged LIST per collection (never one per revision). */
   listServices(namespace = this.namespace): Promise<ServiceModel[]> {
     return this.store.listServices(namespace);
   }
@@ -143,16 +152,20 @@ export class RevisionClient {
     return this.lifecycle.start(this.placed(ref));
   }
 
-  /** Removes the revision's pods, autoscaler and endpoint; the record stays, so Start brings back the same revision. */
-  stop(ref: RevisionRef): Promise<{ wasRunning: boolean }> {
-    return this.lifecycle.stop(this.placed(ref));
+  /**
+   * Removes the revision's pods, autoscaler and endpoint; the record stays, so Start brings back
+   * the same revision. A revision that serves traffic is refused unless `moveTrafficTo` names the
+   * running revision its share moves to first (or it is the only one running).
+   */
+  stop(ref: RevisionRef, options: { moveTrafficTo?: number } = {}): Promise<{ wasRunning: boolean }> {
+    return this.lifecycle.stop(this.placed(ref), options);
   }
 
   scale(ref: RevisionRef, request: ScaleRequest): Promise<void> {
     return this.lifecycle.scale(this.placed(ref), request);
   }
 
-  /** Removes the recipe and everything it created; the stable endpoint goes with the last revision. */
+  /** Removes the recipe and everything it created (refused while it serves traffic); the service goes with the last revision. */
   delete(ref: RevisionRef): Promise<void> {
     return this.lifecycle.delete(this.placed(ref));
   }

@@ -4,12 +4,13 @@
  * made, or says exactly what is left.
  */
 import { ApisApi, type KubernetesObject, type V1Service } from '@kubernetes/client-node';
-import { httpStatus, KubeActionError } from '../core/kube/kubeErrors';
+import { httpStatus, KubeActionError, kubeErrorOf } from '../core/kube/kubeErrors';
 import { Labels, revisionObjectName } from '../core/kube/labels';
 import { renderRevision } from '../core/kube/renderObjects';
 import { applyObject, deleteObject, FieldManager, mergePatchOptions, objectExists, type KubeApis } from './applyObject';
 import type { ClusterConnection } from './clusterConnection';
 import { describeRef, type RevisionRef, type RevisionStore } from './revisionStore';
+import type { TrafficActions } from './trafficActions';
 
 export type ScaleRequest = { replicas: number } | { minReplicas: number; maxReplicas: number };
 
@@ -33,6 +34,7 @@ export class RevisionLifecycle {
     private readonly apis: KubeApis,
     private readonly store: RevisionStore,
     private readonly defaultGpuResourceName: string | undefined,
+    private readonly traffic: TrafficActions,
   ) {}
 
   /** Whether the cluster serves the custom metrics API a GPU autoscaler reads. */
@@ -58,8 +60,10 @@ export class RevisionLifecycle {
   }
 
   /**
-   * Runs a revision: its Deployment, its own Service, its autoscaler and the service's stable
-   * Service. Starting a running revision changes nothing (its replica count is kept).
+   * Runs a revision: its own Service, its autoscaler and its Deployment; then the service's
+   * traffic follows (the first revision started gets 100 %, a later one 0 %: starting never moves
+   * traffic) and the stable Service with it. Starting a running revision changes nothing (its
+   * replica count is kept).
    */
   async start(ref: PlacedRef): Promise<void> {
     const { namespace } = ref;
@@ -70,7 +74,6 @@ export class RevisionLifecycle {
     const objects = renderRevision(spec, { namespace, revision: ref.revision, recordUid: uid, ...(this.defaultGpuResourceName ? { defaultGpuResourceName: this.defaultGpuResourceName } : {}) });
     // The Deployment goes last, so pods start only once everything they need exists.
     const steps: Array<{ kind: WorkloadKind; object: KubernetesObject }> = [
-      { kind: 'Service', object: objects.stableService },
       { kind: 'Service', object: objects.service },
       ...(objects.autoscaler ? [{ kind: 'HorizontalPodAutoscaler' as const, object: objects.autoscaler }] : []),
       { kind: 'Deployment', object: objects.deployment },
@@ -90,6 +93,12 @@ export class RevisionLifecycle {
       const left = await this.undo(created, namespace);
       const cleanup = left.length === 0 ? (created.length > 0 ? ' Nothing was left half-made: what this start had created was removed.' : '') : ` Could not remove what this start made: ${left.join(', ')} remain; stop the revision to clean them up.`;
       throw new KubeActionError(`${failure.message}${cleanup}`, failure.kind, failure.status, { cause: error });
+    }
+    try {
+      await this.traffic.afterStart(ref);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new KubeActionError(`${describeRef(ref)} runs, but its service's traffic could not be set: ${why} Start it again to retry.`.replace(/^r/, 'R'), kubeErrorOf(error)?.kind ?? 'other', undefined, { cause: error });
     }
   }
 
@@ -116,11 +125,19 @@ export class RevisionLifecycle {
     return removed[1] ?? false;
   }
 
-  /** Removes the revision's pods, autoscaler and endpoint; the record stays, so Start brings back the same revision. */
-  async stop(ref: PlacedRef): Promise<{ wasRunning: boolean }> {
+  /**
+   * Removes the revision's pods, autoscaler and endpoint; the record stays, so Start brings back
+   * the same revision. A revision that serves traffic is refused while another could take its
+   * share, unless `moveTrafficTo` names the revision its share moves to first; the only revision
+   * running may stop, leaving the service with no traffic.
+   */
+  async stop(ref: PlacedRef, options: { moveTrafficTo?: number } = {}): Promise<{ wasRunning: boolean }> {
     try {
       await this.store.readRecord(ref);
-      return { wasRunning: await this.removeWorkloads(ref) };
+      const { clearAfter } = await this.traffic.beforeStop(ref, options.moveTrafficTo);
+      const wasRunning = await this.removeWorkloads(ref);
+      if (clearAfter) await this.traffic.afterStop(ref);
+      return { wasRunning };
     } catch (error) {
       throw this.store.fail(error, `stop ${describeRef(ref)}`, ref.namespace);
     }
@@ -158,17 +175,24 @@ export class RevisionLifecycle {
     }
   }
 
-  /** Removes the recipe and everything it created; the stable endpoint goes with the last revision. */
+  /**
+   * Removes the recipe and everything it created; refused while it serves traffic. With the last
+   * revision, the service object goes too, and with it the stable endpoint, tags and route.
+   */
   async delete(ref: PlacedRef): Promise<void> {
     const { namespace } = ref;
     try {
       await this.store.readRecord(ref);
+      await this.traffic.beforeDelete(ref);
       // Workloads first, explicitly: garbage collection would also remove them, but later.
       await this.removeWorkloads(ref);
       await deleteObject(this.apis, 'ConfigMap', revisionObjectName(ref.service, ref.revision), namespace);
-      if (!(await this.store.hasRecords(ref.service, namespace))) {
+      const last = !(await this.store.hasRecords(ref.service, namespace));
+      await this.traffic.afterDelete(ref, last);
+      if (last) {
+        // A stable Service made before service objects owned it: removed by hand.
         const stable: V1Service | undefined = await this.apis.core.readNamespacedService({ name: ref.service, namespace }).catch(() => undefined);
-        if (stable?.metadata?.labels?.[Labels.component] === 'service-endpoint') await deleteObject(this.apis, 'Service', ref.service, namespace);
+        if (stable?.metadata?.labels?.[Labels.component] === 'service-endpoint' && !stable.metadata.ownerReferences?.length) await deleteObject(this.apis, 'Service', ref.service, namespace);
       }
     } catch (error) {
       throw this.store.fail(error, `delete ${describeRef(ref)}`, namespace);

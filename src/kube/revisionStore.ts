@@ -16,6 +16,7 @@ import { findSpecProblems } from '../core/spec/validateSpec';
 import { applyObject, type KubeApis } from './applyObject';
 import type { ClusterConnection } from './clusterConnection';
 import { listCollection } from './collectionReflector';
+import { ServiceStore } from './serviceStore';
 
 /** How many taken numbers a create skips before giving up (each skip is a concurrent create). */
 const MaxNumberAttempts = 50;
@@ -31,13 +32,20 @@ export function describeRef(ref: RevisionRef): string {
 }
 
 export class RevisionStore {
-  private userName: Promise<string | undefined> | undefined;
+  private user: Promise<string | undefined> | undefined;
   private version: Promise<string | undefined> | undefined;
+  /** The service objects: traffic, counter, rollout. */
+  readonly services: ServiceStore;
 
   constructor(
     private readonly connection: ClusterConnection,
     private readonly apis: KubeApis,
-  ) {}
+  ) {
+    this.services = new ServiceStore(connection, apis, async (service, namespace) => {
+      const found = await this.listService(service, namespace);
+      return (found?.revisions ?? []).map((r) => ({ revision: r.revision, state: r.state.kind, ready: 'ready' in r.state ? r.state.ready : 0 }));
+    });
+  }
 
   /** Describes a failure of `action` in this connection's context. */
   fail(error: unknown, action: string, namespace: string): KubeActionError {
@@ -45,8 +53,10 @@ export class RevisionStore {
   }
 
   /**
-   * The namespace's managed objects grouped into services, with five label-selected LISTs (records
-   * as metadata only), paged, never one call per service or revision; with `service`, only its objects.
+   * The namespace's managed objects grouped into services, with one label-selected LIST per
+   * collection (records as metadata only), paged, never one call per service or revision; with
+   * `service`, only its objects. A user who may not list EndpointSlices still sees the traffic
+   * policy; only the effective shares are missing.
    */
   private async listIndex(namespace: string, service?: string): Promise<NamespaceIndex> {
     const index = new NamespaceIndex(namespace);
@@ -56,14 +66,15 @@ export class RevisionStore {
         (Object.keys(TreeCollections) as TreeCollection[]).map((kind) => {
           const { path, selector, metadataOnly } = TreeCollections[kind];
           const labelSelector = service === undefined ? selector : serviceSelector(kind, service);
-          return listCollection(
+          const listed = listCollection(
             { kubeConfig, path: path(namespace), labelSelector, metadataOnly },
             { put: (object) => index.put(kind, object), remove: (name) => index.remove(kind, name), resourceVersion: (name) => index.resourceVersion(kind, name), names: () => index.names(kind) },
           );
+          return kind === 'endpointSlices' ? listed.catch((error: unknown) => (httpStatus(error) === 403 ? undefined : Promise.reject(error))) : listed;
         }),
       );
     } catch (error) {
-      throw this.fail(error, 'list the services and revisions', namespace);
+      throw this.fail(error, service ? `list the revisions of "${service}"` : 'list the services and revisions', namespace);
     }
     return index;
   }
@@ -72,7 +83,7 @@ export class RevisionStore {
     return (await this.listIndex(namespace)).services();
   }
 
-  /** One service and its revisions, listed by its label alone; undefined when it has no revision. */
+  /** One service with its revisions and traffic, listed by its label alone; undefined when it has neither revisions nor a service object. */
   async listService(service: string, namespace: string): Promise<ServiceModel | undefined> {
     return (await this.listIndex(namespace, service)).service(service);
   }
@@ -114,10 +125,10 @@ export class RevisionStore {
     return { spec: stored.spec, uid: record.metadata?.uid ?? '', record };
   }
 
-  /** The number the next revision of `service` would get (throws what the API server says when it cannot list). */
+  /** The number the next revision of `service` would get (throws what the API server says when it cannot read). */
   async nextNumber(service: string, namespace: string): Promise<number> {
-    const existing = await this.apis.core.listNamespacedConfigMap({ namespace, labelSelector: serviceRecordsSelector(service) });
-    return nextRevisionNumber(existing.items);
+    const [existing, stored] = await Promise.all([this.apis.core.listNamespacedConfigMap({ namespace, labelSelector: serviceRecordsSelector(service) }), this.services.read(service, namespace)]);
+    return Math.max(nextRevisionNumber(existing.items), (stored?.record.revisionCounter ?? 0) + 1);
   }
 
   /** Whether any record of `service` is left in the namespace. */
@@ -144,29 +155,27 @@ export class RevisionStore {
   }
 
   /** Who is creating, for the record: the API server's view of the caller, when it can tell. */
-  private currentUser(): Promise<string | undefined> {
-    this.userName ??= this.connection.kubeConfig
+  userName(): Promise<string | undefined> {
+    this.user ??= this.connection.kubeConfig
       .makeApiClient(AuthenticationV1Api)
       .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } })
       .then((review) => review.status?.userInfo?.username)
       .catch(() => this.connection.kubeConfig.getCurrentUser()?.name);
-    return this.userName;
+    return this.user;
   }
 
   /**
-   * Stores an authored spec as the next revision of its service and returns its number. Numbers
-   * are taken by creating the record under that number: the API server refuses a second create of
-   * the same name, so two people creating at once get two numbers and nobody's record is overwritten.
+   * Stores an authored spec as the next revision of its service and returns its number. Two
+   * people creating at once get two numbers: the counter is changed by compare-and-swap, and the
+   * API server refuses a second create of a record's name.
    */
   async createRecord(spec: RevisionSpec, namespace: string, action: string): Promise<number> {
-    let next: number;
-    try {
-      next = await this.nextNumber(spec.service, namespace);
-    } catch (error) {
-      throw this.fail(error, action, namespace);
-    }
-    const createdBy = await this.currentUser();
-    for (let attempt = 0; attempt < MaxNumberAttempts; attempt++, next++) {
+    const createdBy = await this.userName();
+    for (let attempt = 0; attempt < MaxNumberAttempts; attempt++) {
+      // The service object's counter gives the number (never one given before, even if its
+      // revision was deleted); the record's name is the lock: a record made by another client
+      // under that number (an older version of this tool) is never overwritten.
+      const next = await this.services.takeNumber(spec.service, namespace, action);
       const render: RenderOptions = { namespace, revision: next, createdAt: new Date().toISOString(), ...(createdBy ? { createdBy } : {}) };
       try {
         await applyObject(this.apis, renderRevision(spec, render).record);

@@ -28,12 +28,17 @@ export interface ReadyMessage {
   type: 'ready';
 }
 
-/** Create the spec as a new revision; `launch` also starts it (Create and launch). */
+/** What Create and launch does with the service's traffic once the revision runs. */
+export type AfterLaunch = 'keep' | 'route' | 'rollout';
+export const AfterLaunchChoices: readonly AfterLaunch[] = ['keep', 'route', 'rollout'];
+
+/** Create the spec as a new revision; `launch` also starts it (Create and launch), then `afterLaunch` (default `keep`). */
 export interface CreateMessage {
   type: 'create';
   requestId: number;
   spec: Record<string, unknown>;
   launch: boolean;
+  afterLaunch?: AfterLaunch;
 }
 
 /** Open the same spec in a YAML editor (an untitled revision-yaml document). */
@@ -107,7 +112,7 @@ export type Parsed<T> = { ok: true; message: T } | { ok: false; reason: string }
 const Keys: Record<WebviewToHost['type'], readonly string[]> = {
   ready: ['type'],
   cancel: ['type'],
-  create: ['type', 'requestId', 'spec', 'launch'],
+  create: ['type', 'requestId', 'spec', 'launch', 'afterLaunch'],
   openYaml: ['type', 'requestId', 'spec'],
   checkCluster: ['type', 'requestId', 'spec'],
 };
@@ -135,6 +140,7 @@ export function parseFormMessage(message: unknown): Parsed<WebviewToHost> {
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return { ok: false, reason: `"${type}" message needs a non-negative integer requestId, got ${JSON.stringify(id)}` };
   }
   if (allowed.includes('launch') && typeof raw['launch'] !== 'boolean') return { ok: false, reason: `"${type}" message needs launch as true or false` };
+  if (raw['afterLaunch'] !== undefined && !AfterLaunchChoices.includes(raw['afterLaunch'] as AfterLaunch)) return { ok: false, reason: `"${type}" message needs afterLaunch as one of ${AfterLaunchChoices.join(', ')}` };
   if (allowed.includes('spec')) {
     const spec = raw['spec'];
     if (!isPlainObject(spec)) return { ok: false, reason: `"${type}" message needs spec as an object` };

@@ -1,7 +1,7 @@
 // The form's state in the webview: what the person typed, which fields they touched, what is
 // running, and its saved copy that survives hiding the panel and reloading the window.
 import { blankFormState, type FormState } from '../core/form/formState';
-import type { FindingData, FormOrigin } from '../shared/formProtocol';
+import type { AfterLaunch, FindingData, FormOrigin } from '../shared/formProtocol';
 import { host, type SavedState } from './host';
 
 export interface FormApp {
@@ -16,6 +16,8 @@ export interface FormApp {
   busy: { requestId: number; text: string } | undefined;
   banner: { kind: 'error' | 'info'; text: string } | undefined;
   nextRequestId: number;
+  /** What Create and launch does with the service's traffic once the revision runs. */
+  afterLaunch: AfterLaunch;
   /** The cluster's findings on the spec as last checked by the host (the YAML editor's cluster checks). */
   cluster: { requestId: number; findings: FindingData[]; unavailable?: string };
   /** The whole schema description under each field, not only its first sentence. */
@@ -41,6 +43,7 @@ export const app: FormApp = {
   busy: undefined,
   banner: undefined,
   nextRequestId: 1,
+  afterLaunch: 'keep',
   cluster: { requestId: 0, findings: [] },
   detailedHelp: false,
   openSections: {},

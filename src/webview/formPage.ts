@@ -11,6 +11,7 @@ import { linkDescriptions } from './describedBy';
 import { idFor, startPass } from './fields';
 import { app, findingKey, onChange, save } from './formModel';
 import { post } from './host';
+import type { AfterLaunch } from '../shared/formProtocol';
 import { advancedSection, deploymentSection, healthSection, metadataSection, storageSection } from './sections';
 
 const root = document.getElementById('app') ?? document.body;
@@ -90,6 +91,7 @@ function template(f: FormState, placed: Map<string, SpecFinding[]>, shownPaths: 
     <footer>
       ${banners(placed, shownPaths, unplaced, errorCount)}
       ${app.cluster.unavailable ? html`<p class="note" id="cluster-note">Not checked against the cluster: ${app.cluster.unavailable}.</p>` : nothing}
+      ${afterLaunchChoice(disabled)}
       <div class="buttons">
         <vscode-button id="create" ?disabled=${disabled} @click=${() => submit(false)}>Create revision</vscode-button>
         <vscode-button id="create-launch" secondary ?disabled=${disabled} @click=${() => submit(true)}>Create and launch</vscode-button>
@@ -99,6 +101,25 @@ function template(f: FormState, placed: Map<string, SpecFinding[]>, shownPaths: 
       </div>
     </footer>
   </main>`;
+}
+
+/**
+ * What Create and launch does with traffic once the revision runs: a service's first revision
+ * takes all of it anyway; a later one gets none unless routed here or rolled out.
+ */
+function afterLaunchChoice(disabled: boolean): TemplateResult {
+  const pick = (event: Event): void => {
+    app.afterLaunch = (event.target as HTMLSelectElement).value as AfterLaunch;
+    update();
+  };
+  return html`<div class="after-launch">
+    <vscode-label for="after-launch">After launch</vscode-label>
+    <vscode-single-select id="after-launch" ?disabled=${disabled} .value=${app.afterLaunch} @change=${pick}>
+      <vscode-option value="keep" ?selected=${app.afterLaunch === 'keep'}>Keep the traffic where it is (a service's first revision gets all of it)</vscode-option>
+      <vscode-option value="route" ?selected=${app.afterLaunch === 'route'}>Route all traffic to it once it is ready</vscode-option>
+      <vscode-option value="rollout" ?selected=${app.afterLaunch === 'rollout'}>Start a rollout to it (the service's plan)</vscode-option>
+    </vscode-single-select>
+  </div>`;
 }
 
 let clusterTimer: ReturnType<typeof setTimeout> | undefined;
@@ -166,7 +187,7 @@ function submit(launch: boolean): void {
   app.busy = { requestId, text: launch ? 'Creating and launching the revision…' : 'Creating the revision…' };
   app.banner = undefined;
   update();
-  post({ type: 'create', requestId, spec: spec as unknown as Record<string, unknown>, launch });
+  post({ type: 'create', requestId, spec: spec as unknown as Record<string, unknown>, launch, ...(launch && app.afterLaunch !== 'keep' ? { afterLaunch: app.afterLaunch } : {}) });
 }
 
 function openYaml(): void {

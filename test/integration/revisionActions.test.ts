@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { AppsV1Api, AutoscalingV2Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { Labels, revisionSelector } from '../../src/core/kube/labels';
+import { Labels, revisionSelector, serviceRecordsSelector } from '../../src/core/kube/labels';
 import { describeState } from '../../src/core/kube/describeState';
 import { RevisionClient } from '../../src/kube/revisionClient';
 import { adminClient, adminKubeconfig, deleteNamespace, freshNamespace, makeSpec, viewerKubeconfig, waitFor } from './cluster';
@@ -94,6 +94,9 @@ describe('revision actions against the local control plane', function () {
     assert.deepEqual(strip(copy.spec as never), strip(original.spec as never));
     assert.equal((await client.getRevision({ service: 'iris', revision: 2 })).reproducedFrom, 1);
 
+    // It serves all the traffic: refused until it is stopped (the only one running, so that may be).
+    await assert.rejects(client.delete({ service: 'iris', revision: 1 }), /it serves 100% of the traffic of "iris"/);
+    await client.stop({ service: 'iris', revision: 1 });
     await client.delete({ service: 'iris', revision: 1 });
     await waitFor(async () => Object.values(await labelled(namespace, 'iris', 1)).every((names) => names.length === 0), 'nothing left with the labels of revision 1');
     const services = await client.listServices();
@@ -156,7 +159,7 @@ describe('revision actions against the local control plane', function () {
     const numbers = results.map((r) => r.revision).sort((a, b) => a - b);
     assert.deepEqual(numbers, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const { core } = apis();
-    const records = await core.listNamespacedConfigMap({ namespace, labelSelector: `${Labels.service}=busy` });
+    const records = await core.listNamespacedConfigMap({ namespace, labelSelector: serviceRecordsSelector('busy') });
     assert.equal(records.items.length, 10);
     const messages = records.items.map((r) => (parse(r.data?.['spec.yaml'] ?? '') as { message: string }).message).sort();
     assert.deepEqual(messages, Array.from({ length: 10 }, (_, i) => `create ${i}`).sort());

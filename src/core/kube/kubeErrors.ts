@@ -216,3 +216,21 @@ export function describeKubeError(error: unknown, description: ActionDescription
   }
   return make(text, 'other');
 }
+
+/**
+ * Someone else changed a service's traffic between this client's read and its write. Never
+ * overwritten: the write is refused and the person sees the split as it is now.
+ */
+export function trafficConflict(description: ActionDescription & { service: string }, now: string): KubeActionError {
+  return new KubeActionError(`Could not ${description.action}${where(description)}: someone else changed the traffic of "${description.service}" meanwhile: it is now ${now}. Look at the new split and try again.`, 'conflict', 409, { code: 'trafficChanged' });
+}
+
+/** A traffic rule refuses the action (a revision that serves, a sum that is not 100): what, why and the fix. */
+export function trafficRefusal(description: ActionDescription, why: string, code = 'trafficRule'): KubeActionError {
+  return new KubeActionError(`Could not ${description.action}${where(description)}: ${why}.`, 'precondition', undefined, { code });
+}
+
+/** A traffic edit that is invalid as given (percent, tag name, plan). */
+export function trafficInvalid(description: ActionDescription, why: string): KubeActionError {
+  return new KubeActionError(`Could not ${description.action}${where(description)}: ${why}.`, 'invalid', undefined, { code: 'trafficInvalid' });
+}

@@ -11,6 +11,10 @@ export const Labels = {
   service: 'serve-revisions.dev/service',
   revision: 'serve-revisions.dev/revision',
   component: 'serve-revisions.dev/component',
+  /** On the pods of revisions with a share of traffic above 0: what a split's stable Service selects. */
+  serving: 'serve-revisions.dev/serving',
+  /** On a tag's Service: the tag's name. */
+  tag: 'serve-revisions.dev/tag',
 } as const;
 
 export const Annotations = {
@@ -21,13 +25,16 @@ export const Annotations = {
 } as const;
 
 /** What an object is to a revision; also a label value, so one kind can be told apart in a list. */
-export type Component = 'record' | 'workload' | 'endpoint' | 'autoscaler' | 'service-endpoint';
+export type Component = 'record' | 'workload' | 'endpoint' | 'autoscaler' | 'service-endpoint' | 'service' | 'tag-endpoint' | 'route';
 
 /** The name of a revision's one container (the rendered Deployment's); a log shows others by name. */
 export const ContainerName = 'server';
 
 /** The key in the record ConfigMap that holds the spec as YAML. */
 export const RecordSpecKey = 'spec.yaml';
+
+/** The key in the service object ConfigMap that holds its state as JSON (traffic, counter, rollout). */
+export const ServiceObjectKey = 'service.json';
 
 /** Selects everything the extension manages in a namespace. */
 export const ManagedSelector = `${Labels.managedBy}=${ManagedBy}`;
@@ -76,10 +83,11 @@ export function revisionObjectName(service: string, revision: number): string {
 }
 
 /**
- * The five collections a namespace's tree is built from: where each lives, which labels select
+ * The collections a namespace's tree is built from: where each lives, which labels select
  * ours, and whether the tree reads only their metadata. A record's labels and annotations say all
  * the tree shows (service, revision, message, image, creator); its spec is fetched when a revision
- * is opened, reproduced, compared or started. The others carry the status the tree shows.
+ * is opened, reproduced, compared or started. The others carry the status the tree shows; the
+ * service objects (traffic, counter, rollout) are small and read whole.
  */
 export const TreeCollections = {
   records: { path: (ns: string) => `/api/v1/namespaces/${ns}/configmaps`, selector: componentSelector('record'), metadataOnly: true },
@@ -87,6 +95,10 @@ export const TreeCollections = {
   autoscalers: { path: (ns: string) => `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`, selector: ManagedSelector, metadataOnly: false },
   pods: { path: (ns: string) => `/api/v1/namespaces/${ns}/pods`, selector: ManagedSelector, metadataOnly: false },
   services: { path: (ns: string) => `/api/v1/namespaces/${ns}/services`, selector: ManagedSelector, metadataOnly: false },
+  /** The service objects (traffic, counter, rollout): a LIST of their own, full objects, apart from the records. */
+  serviceObjects: { path: (ns: string) => `/api/v1/namespaces/${ns}/configmaps`, selector: componentSelector('service'), metadataOnly: false },
+  /** The stable Services' EndpointSlices (they carry their Service's labels): the effective share of each revision. */
+  endpointSlices: { path: (ns: string) => `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`, selector: componentSelector('service-endpoint'), metadataOnly: false },
 } as const;
 
 export type TreeCollection = keyof typeof TreeCollections;

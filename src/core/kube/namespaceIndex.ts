@@ -2,14 +2,17 @@
  * A namespace's managed objects grouped by service, kept current one object at a time, with each
  * service's model built when first asked for and rebuilt only when one of its objects changed. A
  * watch event in a namespace of 10,000 services so costs one service's rebuild, not the
- * namespace's. Pure: the watcher and the one-shot listing feed it, the tree and the CLI read it.
+ * namespace's. Each service's traffic (its service object, its stable Service's EndpointSlices and
+ * which revision each of its pods belongs to) is added when the service is built. Pure: the
+ * watcher and the one-shot listing feed it, the tree and the CLI read it.
  */
-import type { V1Deployment, V1ObjectMeta, V1Pod, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Deployment, V1EndpointSlice, V1ObjectMeta, V1Pod, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { revisionTraffic, serviceTraffic } from '../traffic/serviceTraffic';
 import { labelledRevision, Labels, type TreeCollection } from './labels';
 import { summarizeRecord, type RecordSummary } from './recordSummary';
 import { revisionModel, serviceAddress, type NamespaceObjects, type ServiceModel } from './revisionState';
 
-/** Any object of the five collections: the index reads its metadata, the model its status. */
+/** Any object of the collections: the index reads its metadata, the model its status. */
 export interface CollectionObject {
   metadata?: V1ObjectMeta;
 }
@@ -27,6 +30,10 @@ interface ServiceEntry {
   services: Map<number, V1Service>;
   pods: Map<number, Map<string, V1Pod>>;
   stable?: V1Service;
+  /** The service object (traffic policy, counter, rollout), when it exists. */
+  object?: V1ConfigMap;
+  /** The stable Service's EndpointSlices, by name. */
+  slices: Map<string, V1EndpointSlice>;
   /** Built on first read, dropped when one of the service's objects changes. */
   model?: ServiceModel;
 }
@@ -38,7 +45,7 @@ interface Placement {
   resourceVersion: string;
 }
 
-const Collections: readonly TreeCollection[] = ['records', 'deployments', 'autoscalers', 'pods', 'services'];
+const Collections: readonly TreeCollection[] = ['records', 'deployments', 'autoscalers', 'pods', 'services', 'serviceObjects', 'endpointSlices'];
 
 /** Code-unit order: the order the API server lists names in, so a listed prefix stays a prefix. */
 function byName(a: string, b: string): number {
@@ -46,11 +53,11 @@ function byName(a: string, b: string): number {
 }
 
 function emptyEntry(): ServiceEntry {
-  return { records: new Map(), deployments: new Map(), autoscalers: new Map(), services: new Map(), pods: new Map() };
+  return { records: new Map(), deployments: new Map(), autoscalers: new Map(), services: new Map(), pods: new Map(), slices: new Map() };
 }
 
 function isEmpty(entry: ServiceEntry): boolean {
-  return entry.records.size + entry.deployments.size + entry.autoscalers.size + entry.services.size + entry.pods.size === 0 && !entry.stable;
+  return entry.records.size + entry.deployments.size + entry.autoscalers.size + entry.services.size + entry.pods.size + entry.slices.size === 0 && !entry.stable && !entry.object;
 }
 
 export class NamespaceIndex {
@@ -107,7 +114,9 @@ export class NamespaceIndex {
         const pods = entry.pods.get(revision);
         pods?.delete(name);
         if (pods?.size === 0) entry.pods.delete(revision);
-      } else if (placement.revision === undefined) delete entry.stable;
+      } else if (collection === 'serviceObjects') delete entry.object;
+      else if (collection === 'endpointSlices') entry.slices.delete(name);
+      else if (placement.revision === undefined) delete entry.stable;
       else entry.services.delete(revision);
       this.touch(placement.service, collection);
       if (isEmpty(entry)) this.entries.delete(placement.service);
@@ -127,7 +136,7 @@ export class NamespaceIndex {
   private touch(service: string, collection: TreeCollection): void {
     const entry = this.entries.get(service);
     if (entry) delete entry.model;
-    if (collection === 'records') this.sortedNames = undefined;
+    if (collection === 'records' || collection === 'serviceObjects') this.sortedNames = undefined;
   }
 
   /** Files an object under its service and revision; undefined when its labels name neither. */
@@ -140,6 +149,16 @@ export class NamespaceIndex {
       this.entry(summary.service).records.set(summary.revision, summary);
       return { service: summary.service, revision: summary.revision, resourceVersion };
     }
+    const labels = metadata?.labels;
+    if (collection === 'serviceObjects' || collection === 'endpointSlices') {
+      const service = labels?.[Labels.service];
+      if (!service) return undefined;
+      if (collection === 'serviceObjects') this.entry(service).object = object as V1ConfigMap;
+      else this.entry(service).slices.set(metadata?.name ?? '', object as V1EndpointSlice);
+      return { service, resourceVersion };
+    }
+    // A tag's Service carries a revision label too, but is neither the revision's own nor the stable one.
+    if (collection === 'services' && labels?.[Labels.component] === 'tag-endpoint') return undefined;
     const id = labelledRevision(metadata?.labels);
     if (!id) {
       // A Service with a service label and no revision is the service's stable endpoint.
@@ -160,21 +179,24 @@ export class NamespaceIndex {
     return { service: id.service, revision: id.revision, resourceVersion };
   }
 
-  /** The names of the services that have at least one record, in the order the API server lists them. */
+  /**
+   * The names of the services that have at least one record or a service object (settings applied
+   * before a first revision), in the order the API server lists them.
+   */
   serviceNames(): readonly string[] {
-    this.sortedNames ??= [...this.entries].filter(([, e]) => e.records.size > 0).map(([name]) => name).sort(byName);
+    this.sortedNames ??= [...this.entries].filter(([, e]) => listed(e)).map(([name]) => name).sort(byName);
     return this.sortedNames;
   }
 
-  /** A service and its revisions, newest first; undefined when it has no record. */
+  /** A service and its revisions, newest first; undefined when it has neither record nor service object. */
   service(name: string): ServiceModel | undefined {
     const entry = this.entries.get(name);
-    if (!entry || entry.records.size === 0) return undefined;
+    if (!entry || !listed(entry)) return undefined;
     entry.model ??= this.build(name, entry);
     return entry.model;
   }
 
-  /** Every service with records (or those `include` accepts), sorted by name. */
+  /** Every listed service (or those `include` accepts), sorted by name. */
   services(include?: (name: string) => boolean): ServiceModel[] {
     const names = include ? this.serviceNames().filter(include) : this.serviceNames();
     return names.map((name) => this.service(name) as ServiceModel);
@@ -197,13 +219,40 @@ export class NamespaceIndex {
     const model: ServiceModel = { name, namespace: this.namespace, revisions };
     const endpoint = serviceAddress(entry.stable);
     if (endpoint) model.endpoint = endpoint;
+    addTraffic(model, entry);
     return model;
   }
+
+  /** Each service object with the pods of its service: what the serving label reconciler needs. */
+  servingInputs(): { serviceObjects: V1ConfigMap[]; pods: V1Pod[] } {
+    const serviceObjects: V1ConfigMap[] = [];
+    const pods: V1Pod[] = [];
+    for (const entry of this.entries.values()) {
+      if (!entry.object) continue;
+      serviceObjects.push(entry.object);
+      for (const revisionPods of entry.pods.values()) pods.push(...revisionPods.values());
+    }
+    return { serviceObjects, pods };
+  }
+}
+
+function listed(entry: ServiceEntry): boolean {
+  return entry.records.size > 0 || entry.object !== undefined;
+}
+
+/** Adds the service's traffic (policy, effective shares, tags, rollout) to it and its revisions. */
+function addTraffic(service: ServiceModel, entry: ServiceEntry): void {
+  const podRevisions = new Map<string, number>();
+  for (const [revision, pods] of entry.pods) for (const name of pods.keys()) podRevisions.set(name, revision);
+  const legacy = service.revisions.map((r) => ({ revision: r.revision, state: r.state.kind, ready: 'ready' in r.state ? r.state.ready : 0 }));
+  const { traffic, effective } = serviceTraffic(service.name, entry.object, [...entry.slices.values()], legacy, (pod) => podRevisions.get(pod));
+  service.traffic = traffic;
+  for (const revision of service.revisions) revision.traffic = revisionTraffic(traffic, effective, revision.revision);
 }
 
 /** Groups a namespace's objects into services and revisions, newest revision first. */
 export function buildNamespaceModel(namespace: string, objects: NamespaceObjects): ServiceModel[] {
   const index = new NamespaceIndex(namespace);
-  for (const collection of Collections) for (const object of objects[collection] as CollectionObject[]) index.put(collection, object);
+  for (const collection of Collections) for (const object of (objects[collection] ?? []) as CollectionObject[]) index.put(collection, object);
   return index.services();
 }

@@ -25,7 +25,8 @@ import { stringify } from 'yaml';
 import { quantityText } from '../spec/quantity';
 import type { PortSpec, ResourcesSpec, RevisionSpec } from '../spec/revisionSpec';
 import { applySpecDefaults, GpuProductLabel, SpecDefaults } from '../spec/specDefaults';
-import { Annotations, ContainerName, Labels, RecordSpecKey, revisionLabels, revisionObjectName, serviceLabels } from './labels';
+import { renderStableService, stableSelector } from '../traffic/dataPlane';
+import { Annotations, ContainerName, Labels, RecordSpecKey, revisionLabels, revisionObjectName } from './labels';
 import { authoredSpec } from './revisionRecord';
 
 export interface RenderOptions {
@@ -231,7 +232,8 @@ function renderDeployment(spec: RevisionSpec, options: RenderOptions): V1Deploym
   };
 }
 
-function servicePorts(spec: RevisionSpec): V1ServicePort[] {
+/** The ports of a revision's Services (its own, the stable one, its tags'): one per port of the spec. */
+export function servicePorts(spec: RevisionSpec): V1ServicePort[] {
   return (spec.ports ?? []).map((port): V1ServicePort => {
     const appProtocol = port.protocol === 'grpc' ? 'grpc' : port.protocol === 'tcp' ? undefined : 'http';
     return {
@@ -259,24 +261,12 @@ function renderRevisionService(spec: RevisionSpec, options: RenderOptions): V1Se
 }
 
 /**
- * The service's stable endpoint: `<service>` reaches the pods of every running revision of the
- * service, so clients keep one address while revisions are started and stopped.
+ * The service's stable endpoint `<service>`, as it is when this revision is the service's first
+ * (it then holds all the traffic, so the Service selects exactly it). Once the service has a
+ * traffic policy, the data plane (core/traffic/dataPlane.ts) decides what it selects.
  */
-function renderStableService(spec: RevisionSpec, options: RenderOptions): V1Service {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: {
-      name: spec.service,
-      namespace: options.namespace,
-      labels: serviceLabels(spec.service, 'service-endpoint'),
-    },
-    spec: {
-      type: 'ClusterIP',
-      selector: { [Labels.service]: spec.service, [Labels.component]: 'workload' },
-      ports: servicePorts(spec),
-    },
-  };
+function renderStableServiceOf(spec: RevisionSpec, options: RenderOptions): V1Service {
+  return renderStableService(spec.service, options.namespace, servicePorts(spec), stableSelector(spec.service, [{ revision: options.revision, percent: 100 }]));
 }
 
 function renderMetric(spec: RevisionSpec): V2MetricSpec {
@@ -320,7 +310,7 @@ export function renderRevision(input: RevisionSpec, options: RenderOptions): Rev
     deployment: renderDeployment(spec, options),
     service: renderRevisionService(spec, options),
     ...(autoscaler ? { autoscaler } : {}),
-    stableService: renderStableService(spec, options),
+    stableService: renderStableServiceOf(spec, options),
   };
 }
 

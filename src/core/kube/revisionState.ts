@@ -3,7 +3,8 @@
  * the watch caches) return. Pure, so the tree, the CLI and the tests agree on every state. The
  * grouping of a namespace's objects into services is namespaceIndex.ts's.
  */
-import type { V1Deployment, V1ObjectMeta, V1Pod, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Deployment, V1EndpointSlice, V1ObjectMeta, V1Pod, V1Service, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { RevisionTraffic, ServiceTraffic } from '../traffic/serviceTraffic';
 import type { RecordSummary } from './recordSummary';
 
 export type RevisionState =
@@ -29,6 +30,8 @@ export interface RevisionModel {
   pods: Array<{ name: string; phase: string; ready: boolean; node?: string; reason?: string }>;
   /** `<name>.<namespace>.svc:<port>` of the revision's own Service, when it is running. */
   endpoint?: string;
+  /** Its share of the service's traffic (desired and effective) and its tags. */
+  traffic?: RevisionTraffic;
 }
 
 export interface ServiceModel {
@@ -38,6 +41,8 @@ export interface ServiceModel {
   revisions: RevisionModel[];
   /** The stable endpoint's address, when its Service exists. */
   endpoint?: string;
+  /** Its traffic policy, data plane and rollout (core/traffic/serviceTraffic.ts). */
+  traffic?: ServiceTraffic;
 }
 
 /** A record as the tree lists it: its metadata only (PartialObjectMetadata); a whole ConfigMap fits too. */
@@ -51,6 +56,10 @@ export interface NamespaceObjects {
   autoscalers: V2HorizontalPodAutoscaler[];
   pods: V1Pod[];
   services: V1Service[];
+  /** The service objects (component=service ConfigMaps): traffic, counter, rollout. */
+  serviceObjects?: V1ConfigMap[];
+  /** The stable Services' EndpointSlices: the effective shares. */
+  endpointSlices?: V1EndpointSlice[];
 }
 
 /** Waiting and termination reasons that mean the revision will not come up by itself. */

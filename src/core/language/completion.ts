@@ -10,6 +10,7 @@ import { type ClusterLookup, type ClusterValues } from './clusterLookup';
 import { cursorContext, splitLines } from './cursorContext';
 import { SpecDefaults, StarterValues, starterSpec } from '../spec/specDefaults';
 import { allowedValues, firstExample, isArraySchema, isObjectSchema, schemaNodeAt, typeLabel, yamlScalar, type SchemaNode } from './schemaInfo';
+import { declaredKind } from './specDeclaration';
 
 export type CompletionKind = 'property' | 'value' | 'enum' | 'snippet' | 'cluster';
 
@@ -101,6 +102,11 @@ function skeletonSnippet(): string {
     `    protocol: ${choice(7, port.protocol, Protocols)}`,
     '$0',
   ].join('\n');
+}
+
+/** The whole-spec snippet of a service's settings: a gateway and a rollout plan to edit. */
+function serviceSkeletonSnippet(): string {
+  return ['apiVersion: serve-revisions/v1', 'kind: Service', 'service: ${1:iris}', 'gateway:', '  name: ${2:public}', 'rollout:', '  steps: [${3:10, 50, 100}]', '  interval: ${4:2m}', '$0'].join('\n');
 }
 
 /** Top-level keys that exclude each other: a spec has `replicas` or `autoscaling`, not both. */
@@ -240,8 +246,9 @@ export function completeSpec(text: string, position: Position, options: Completi
   const pending: ClusterLookup[] = [];
   if (context.kind === 'none') return { items, pending };
 
+  const kind = declaredKind(text);
   if (context.kind === 'value') {
-    const node = schemaNodeAt(context.path);
+    const node = schemaNodeAt(context.path, kind);
     if (!node) return { items, pending };
     const doc = docOf(node);
     const seen = new Set<string>();
@@ -264,8 +271,9 @@ export function completeSpec(text: string, position: Position, options: Completi
     return { items, pending };
   }
 
-  const container = schemaNodeAt(context.path);
+  const container = schemaNodeAt(context.path, kind);
   if (!container) return { items, pending };
+  if (kind === 'Service') return { items: [...items, ...propertyItems(container, context, extraOf(context))], pending };
   const extra = context.keyCol - context.lineIndent;
   const atRoot = context.path.length === 0;
 
@@ -285,8 +293,21 @@ export function completeSpec(text: string, position: Position, options: Completi
 
   if (atRoot && context.siblings.size === 0 && lines.every((l, i) => i === position.line || l.trim() === '' || l.trimStart().startsWith('#'))) {
     items.push({ label: 'revision spec', kind: 'snippet', detail: 'a complete minimal revision spec', documentation: 'Every required field, ready to edit.', insertText: skeletonSnippet(), snippet: true, range: context.range, sortText: '0' });
+    items.push({ label: 'service spec', kind: 'snippet', detail: "a service's settings: gateway and rollout plan", documentation: 'The settings of a whole service (`kind: Service`): the Gateway its traffic goes through, and the plan a rollout follows.', insertText: serviceSkeletonSnippet(), snippet: true, range: context.range, sortText: '0' });
   }
 
+  items.push(...propertyItems(container, context, extra));
+  return { items, pending };
+}
+
+function extraOf(context: { keyCol: number; lineIndent: number }): number {
+  return context.keyCol - context.lineIndent;
+}
+
+/** The keys the schema allows in `container` that the mapping does not have yet. */
+function propertyItems(container: SchemaNode, context: { path: readonly unknown[]; siblings: Map<string, string>; prefix: string; range: Range }, extra: number): SpecCompletion[] {
+  const items: SpecCompletion[] = [];
+  const atRoot = context.path.length === 0;
   const properties = container.properties ?? {};
   const required = new Set(container.required ?? []);
   for (const [name, node] of Object.entries(properties)) {
@@ -307,7 +328,7 @@ export function completeSpec(text: string, position: Position, options: Completi
       filterText: name,
     });
   }
-  return { items, pending };
+  return items;
 }
 
 function indentBlock(text: string, by: number): string {

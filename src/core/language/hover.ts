@@ -6,7 +6,9 @@ import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import { offsetsToRange, type ParsedSpec, type Position, type Range } from '../spec/specDocument';
 import { formatPath, type SpecPath } from '../spec/semanticChecks';
 import { fieldText } from './completion';
+import { specKindOf } from '../spec/schemaFindings';
 import { allowedValues, firstExample, schemaNodeAt, typeLabel } from './schemaInfo';
+import { declaredKind } from './specDeclaration';
 
 export interface SpecHover {
   /** Markdown. */
@@ -68,7 +70,8 @@ export function hoverSpec(parsed: ParsedSpec, position: Position): SpecHover | u
   const offset = positionToOffset(parsed.text, position);
   const found = pathAtOffset(parsed, offset);
   if (!found || found.path.length === 0) return undefined;
-  const node = schemaNodeAt(found.path);
+  const kind = parsed.value !== undefined ? specKindOf(parsed.value) : declaredKind(parsed.text);
+  const node = schemaNodeAt(found.path, kind);
   if (!node) return undefined;
   const name = [...found.path].reverse().find((s): s is string => typeof s === 'string') ?? '';
   const parts: string[] = [`**${formatPath(found.path)}** — ${typeLabel(node)}`];

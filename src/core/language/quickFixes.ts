@@ -10,6 +10,7 @@ import { escapeControl } from '../escapeText';
 import { suggestDnsLabel } from '../spec/names';
 import { newRevisionSpecTemplate } from '../spec/template';
 import { fieldText } from './completion';
+import { specKindOf } from '../spec/schemaFindings';
 import { schemaNodeAt, yamlScalar } from './schemaInfo';
 
 export interface TextEdit {
@@ -126,9 +127,10 @@ function addRequiredFields(parsed: ParsedSpec, path: SpecPath, fields: readonly 
   }
   const pad = ' '.repeat(indent);
   // A field of a block with a documented default (resources) starts from that default.
-  const parentDefault = schemaNodeAt(path)?.default;
+  const kind = specKindOf(parsed.value);
+  const parentDefault = schemaNodeAt(path, kind)?.default;
   const given = (field: string): unknown => (typeof parentDefault === 'object' && parentDefault !== null && !Array.isArray(parentDefault) ? (parentDefault as Record<string, unknown>)[field] : undefined);
-  const block = fields.map((field) => fieldText(field, schemaNodeAt([...path, field]), given(field))).join('\n').split('\n').map((line) => pad + line).join('\n');
+  const block = fields.map((field) => fieldText(field, schemaNodeAt([...path, field], kind), given(field))).join('\n').split('\n').map((line) => pad + line).join('\n');
   const position = rangeOf(parsed, insertAt, insertAt);
   const title = fields.length === 1 ? `Add the required field "${fields[0]}"` : `Add the required fields ${fields.map((f) => `"${f}"`).join(', ')}`;
   return { title, edits: [{ range: position, newText: `\n${block}` }], preferred: true };
@@ -155,7 +157,7 @@ export function quickFixesFor(parsed: ParsedSpec, diagnostic: SpecDiagnostic): Q
   if (diagnostic.code === 'schema-type' && path.length > 0) {
     // `resources:` left empty: fill in the fields it needs.
     const node = nodeAt(parsed, path);
-    const required = schemaNodeAt(path)?.required ?? [];
+    const required = schemaNodeAt(path, specKindOf(parsed.value))?.required ?? [];
     const made = isScalar(node) && node.value === null ? addRequiredFields(parsed, path, required) : undefined;
     if (made) fixes.push(made);
   }

@@ -3,7 +3,9 @@
  * completion, hover and quick-fix providers all ask it, so they agree with the validator.
  */
 import schema from '../../../schemas/revision.schema.json';
+import serviceSchema from '../../../schemas/service.schema.json';
 import { parse } from 'yaml';
+import type { SpecDocumentKind } from '../spec/schemaFindings';
 import type { SpecPath } from '../spec/semanticChecks';
 
 export interface SchemaNode {
@@ -24,15 +26,16 @@ export interface SchemaNode {
   maximum?: number;
 }
 
-const root = schema as unknown as SchemaNode;
+const Roots: Record<SpecDocumentKind, SchemaNode> = { Revision: schema as unknown as SchemaNode, Service: serviceSchema as unknown as SchemaNode };
 
-export function rootSchema(): SchemaNode {
-  return root;
+export function rootSchema(kind: SpecDocumentKind = 'Revision'): SchemaNode {
+  return Roots[kind];
 }
 
+
 /** The schema of the value at `path`; a `oneOf` of alternatives is searched for the branch that fits. */
-export function schemaNodeAt(path: SpecPath): SchemaNode | undefined {
-  let node: SchemaNode | undefined = root;
+export function schemaNodeAt(path: SpecPath, kind: SpecDocumentKind = 'Revision'): SchemaNode | undefined {
+  let node: SchemaNode | undefined = Roots[kind];
   for (const segment of path) {
     if (node === undefined) return undefined;
     node = childSchema(node, segment);

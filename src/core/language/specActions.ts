@@ -6,6 +6,8 @@
 import { stringify } from 'yaml';
 import { renderRevision, revisionObjectList } from '../kube/renderObjects';
 import type { RevisionSpec } from '../spec/revisionSpec';
+import { specKindOf } from '../spec/schemaFindings';
+import { renderServiceSpec, type ServiceSpec } from '../spec/serviceSpec';
 import type { ParsedSpec } from '../spec/specDocument';
 
 export { codeLensLine, declaresRevisionSpec } from './specDeclaration';
@@ -20,10 +22,15 @@ export function specValue(parsed: ParsedSpec): RevisionSpec | undefined {
 /**
  * Every object `create` + `start` would make, as multi-document YAML (what `serve-revisions render`
  * prints), headed by a comment that says it is a preview: with the number the revision would get
- * when it is known (`next`), else with 1 standing in for the number create assigns.
+ * when it is known (`next`), else with 1 standing in for the number create assigns. For a service
+ * spec, the objects its settings become.
  */
-export function renderedObjectsYaml(spec: RevisionSpec, namespace: string, next?: number, defaultGpuResourceName?: string): string {
-  const revision = next ?? spec.revision ?? 1;
+export function renderedObjectsYaml(spec: RevisionSpec | ServiceSpec, namespace: string, next?: number, defaultGpuResourceName?: string): string {
+  if (spec.kind === 'Service' || specKindOf(spec) === 'Service') {
+    const header = `# Preview: the objects the settings of "${spec.service}" become in namespace "${namespace}" (the route's backends follow the traffic; nothing is applied by this preview).\n`;
+    return header + renderServiceSpec(spec as ServiceSpec, namespace).map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+  }
+  const revision = next ?? (spec as RevisionSpec).revision ?? 1;
   const objects = revisionObjectList(renderRevision(spec, { namespace, revision, ...(defaultGpuResourceName ? { defaultGpuResourceName } : {}) }));
   const header =
     next !== undefined

@@ -3,6 +3,7 @@
  * so the extension decides which files are specs without loading the spec engine (yaml and the
  * schema validator, dist/engine.js); the engine loads when a spec's diagnostics are first computed.
  */
+import type { SpecDocumentKind } from '../spec/schemaFindings';
 
 const DeclarationPattern = /^apiVersion:[ \t]*["']?serve-revisions\/v1["']?[ \t]*(#.*)?$/m;
 
@@ -18,4 +19,9 @@ export function codeLensLine(text: string): number {
   if (api !== -1) return api;
   const first = lines.findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
   return first === -1 ? 0 : first;
+}
+
+/** The kind a spec text declares (`kind: Service` near the top), for completion before it parses and for the code lenses. */
+export function declaredKind(text: string): SpecDocumentKind {
+  return /^kind:[ \t]*["']?Service["']?[ \t]*(#.*)?$/m.test(text.slice(0, 8192)) ? 'Service' : 'Revision';
 }

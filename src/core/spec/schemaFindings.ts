@@ -4,7 +4,9 @@
  */
 import type { ErrorObject } from 'ajv';
 import validateRevision from '../../generated/revisionValidator';
-import schema from '../../../schemas/revision.schema.json';
+import validateService from '../../generated/serviceValidator';
+import revisionSchema from '../../../schemas/revision.schema.json';
+import serviceSchema from '../../../schemas/service.schema.json';
 import { quoted } from './messageText';
 import { formatPath, type SpecFinding, type SpecFix, type SpecPath } from './semanticChecks';
 import type { DeferredFinding } from './specFinding';
@@ -20,11 +22,22 @@ interface SchemaNode {
   type?: string | string[];
 }
 
-const root = schema as unknown as SchemaNode;
+/** The kinds of spec document: a revision's recipe, or a service's settings. */
+export type SpecDocumentKind = 'Revision' | 'Service';
+
+const Schemas: Record<SpecDocumentKind, { validate: typeof validateRevision; root: SchemaNode; what: string }> = {
+  Revision: { validate: validateRevision, root: revisionSchema as unknown as SchemaNode, what: 'a revision spec' },
+  Service: { validate: validateService, root: serviceSchema as unknown as SchemaNode, what: 'a service spec' },
+};
+
+/** The kind a spec value declares: `Service` for a service's settings, else a revision (whose schema then says what is wrong). */
+export function specKindOf(value: unknown): SpecDocumentKind {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'Service' ? 'Service' : 'Revision';
+}
 
 /** The schema that describes the value at a spec path (undefined outside the schema). */
-export function schemaAt(path: SpecPath): SchemaNode | undefined {
-  let node: SchemaNode | undefined = root;
+export function schemaAt(path: SpecPath, kind: SpecDocumentKind = 'Revision'): SchemaNode | undefined {
+  let node: SchemaNode | undefined = Schemas[kind].root;
   for (const segment of path) {
     if (node === undefined) return undefined;
     node = typeof segment === 'number' ? node.items : node.properties?.[segment];
@@ -112,33 +125,35 @@ const OneOfMessages: Record<string, (field: string) => string> = {
   volumes: (field) => `${field} needs exactly one source: persistentVolumeClaim, configMap, secret or emptyDir`,
 };
 
-function messageFor(error: ErrorObject, path: SpecPath, data: unknown): { message: string; path: SpecPath; target: 'key' | 'value' } {
+function messageFor(error: ErrorObject, path: SpecPath, data: unknown, kind: SpecDocumentKind): { message: string; path: SpecPath; target: 'key' | 'value' } {
   const field = describeField(path);
+  const schemaAt_ = (p: SpecPath): SchemaNode | undefined => schemaAt(p, kind);
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required': {
       const missing = String(params['missingProperty']);
-      const node = schemaAt([...path, missing]);
+      const node = schemaAt_([...path, missing]);
       const where = path.length === 0 ? '' : ` in ${field}`;
       return { message: `missing required field "${missing}"${where}: add ${missing}${exampleText(node)}. ${node?.description?.split('. ')[0] ?? ''}`.trim(), path, target: 'key' };
     }
     case 'additionalProperties': {
       const extra = String(params['additionalProperty']);
-      const known = Object.keys(schemaAt(path)?.properties ?? {});
+      const known = Object.keys(schemaAt_(path)?.properties ?? {});
       const suggestion = closestName(extra, known);
-      const where = path.length === 0 ? 'in a revision spec' : `in ${field}`;
+      const where = path.length === 0 ? `in ${Schemas[kind].what}` : `in ${field}`;
       const hint = suggestion ? `did you mean "${suggestion}"?` : `known fields: ${known.join(', ')}`;
       return { message: `unknown field ${quoted(extra)} ${where}: ${hint}`, path: [...path, extra], target: 'key' };
     }
     case 'type': {
       const expected = String(params['type']).split(',').map((t) => TypeWords[t] ?? t).join(' or ');
-      return { message: `${field} must be ${expected}, not ${typeName(valueAt(data, path))}${exampleText(schemaAt(path))}`, path, target: 'value' };
+      return { message: `${field} must be ${expected}, not ${typeName(valueAt(data, path))}${exampleText(schemaAt_(path))}`, path, target: 'value' };
     }
     case 'enum': {
       const allowed = (params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ');
       return { message: `${field} must be one of ${allowed}, not ${typeName(valueAt(data, path))}`, path, target: 'value' };
     }
     case 'const':
+      if (path.length === 1 && path[0] === 'kind') return { message: 'kind must be "Revision" (a revision\'s recipe) or "Service" (a service\'s settings)', path, target: 'value' };
       return { message: `${field} must be ${JSON.stringify(params['allowedValue'])}`, path, target: 'value' };
     case 'minimum':
     case 'exclusiveMinimum':
@@ -147,7 +162,7 @@ function messageFor(error: ErrorObject, path: SpecPath, data: unknown): { messag
     case 'exclusiveMaximum':
       return { message: `${field} must be at most ${String(params['limit'])}`, path, target: 'value' };
     case 'minLength':
-      return { message: `${field} must not be empty${exampleText(schemaAt(path))}`, path, target: 'value' };
+      return { message: `${field} must not be empty${exampleText(schemaAt_(path))}`, path, target: 'value' };
     case 'maxLength':
       return { message: `${field} is too long: use at most ${String(params['limit'])} characters`, path, target: 'value' };
     case 'minItems':
@@ -254,17 +269,19 @@ class SchemaFinding implements DeferredFinding {
     private readonly error: ErrorObject,
     private readonly errorPath: SpecPath,
     private readonly data: unknown,
+    private readonly kind: SpecDocumentKind,
   ) {}
 
   describe(): string {
-    return messageFor(this.error, this.errorPath, this.data).message;
+    return messageFor(this.error, this.errorPath, this.data, this.kind).message;
   }
 }
 
 /** The schema's findings, one per problem; messages are written when read (see DeferredFinding). */
-export function schemaFindings(data: unknown): Array<SpecFinding | DeferredFinding> {
-  if (validateRevision(data)) return [];
-  const kept = selectErrors(validateRevision.errors ?? []);
+export function schemaFindings(data: unknown, kind: SpecDocumentKind = 'Revision'): Array<SpecFinding | DeferredFinding> {
+  const validate = Schemas[kind].validate;
+  if (validate(data)) return [];
+  const kept = selectErrors(validate.errors ?? []);
   const findings: Array<SpecFinding | DeferredFinding> = [];
   const seen = new Set<string>();
   for (const error of kept) {
@@ -281,7 +298,7 @@ export function schemaFindings(data: unknown): Array<SpecFinding | DeferredFindi
       continue;
     }
     const target: 'key' | 'value' = error.keyword === 'required' || error.keyword === 'additionalProperties' || error.keyword === 'oneOf' ? 'key' : 'value';
-    findings.push(new SchemaFinding(`schema-${error.keyword}`, extra === undefined ? errorPath : [...errorPath, extra], target, error, errorPath, data));
+    findings.push(new SchemaFinding(`schema-${error.keyword}`, extra === undefined ? errorPath : [...errorPath, extra], target, error, errorPath, data, kind));
   }
   return findings;
 }

@@ -49,7 +49,8 @@ export function checkSpec(spec: unknown, options: CheckOptions = {}): SpecFindin
   return findings;
 }
 
-function checkNames(spec: Json, add: Add): void {
+/** The names a spec of either kind holds: service, namespace, service account. */
+export function checkNames(spec: Json, add: Add): void {
   const service = spec['service'];
   if (typeof service === 'string' && service !== '') {
     if (!hasDns1035LabelChars(service)) {

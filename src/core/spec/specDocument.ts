@@ -20,7 +20,7 @@ import { escapeControl } from '../escapeText';
 import { quoted } from './messageText';
 import { type CheckOptions, type SpecFinding, type SpecPath, type Severity } from './semanticChecks';
 import { findingMessage, type DeferredFinding } from './specFinding';
-import { findSpecProblemsDeferred } from './validateSpec';
+import { findDocumentProblemsDeferred } from './validateSpec';
 
 export { SpecLimits } from './specLimits';
 export { offsetsToRange, type ParsedSpec, type Position, type Range, type SpecDiagnostic } from './specDiagnostic';
@@ -250,7 +250,7 @@ export function diagnoseParsedSpec(parsed: ParsedSpec, options: CheckOptions = {
   // Every finding is placed by its offsets (cheap), and only those shown get a range and their message written.
   const lineStarts = parsed.lineCounter.lineStarts;
   const placed: Placed[] = parsed.syntax.map((d) => ({ diagnostic: d, at: (lineStarts[d.range.start.line] ?? 0) + d.range.start.character }));
-  for (const finding of findSpecProblemsDeferred(parsed.value, options)) {
+  for (const finding of findDocumentProblemsDeferred(parsed.value, options)) {
     const [at, end] = locate(parsed, finding.path, finding.target);
     placed.push({ finding, at, end });
   }

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { ClusterChecks } from '../common/clusterChecks';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
+import type { RolloutDrivers } from '../common/rolloutDrivers';
 import type { UserInput } from '../common/userInput';
 import type { RevisionDetailsPanels } from '../details/revisionDetailsPanels';
 import type { RevisionForms } from '../form/revisionForms';
@@ -20,6 +21,8 @@ export interface CommandDeps {
   forms: RevisionForms;
   /** The language features' parses of open specs, shared with the spec commands. */
   parses: ParseCache;
+  /** The rollouts this window drives. */
+  drivers: RolloutDrivers;
   /** The cluster checks every surface shares (editor, form, create and launch, dry run). */
   checks: ClusterChecks;
   /** Revision details panels (Show Details) and log views (Show Logs). */

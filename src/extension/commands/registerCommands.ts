@@ -3,6 +3,8 @@ import { registerEndpointCommands } from './endpointCommands';
 import { registerFormCommands } from './formCommands';
 import { registerObserveCommands } from './observeCommands';
 import { registerRevisionCommands } from './revisionCommands';
+import { registerRolloutCommands } from './rolloutCommands';
+import { registerTrafficCommands } from './trafficCommands';
 import { registerSpecCommands } from './specCommands';
 import { registerViewCommands } from './viewCommands';
 
@@ -14,4 +16,6 @@ export function registerCommands(deps: CommandDeps): void {
   registerSpecCommands(deps);
   registerFormCommands(deps);
   registerObserveCommands(deps);
+  registerTrafficCommands(deps);
+  registerRolloutCommands(deps);
 }

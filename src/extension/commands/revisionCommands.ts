@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import { launchOutcome } from '../../core/kube/launchOutcome';
 import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
-import { servesTraffic } from '../../core/kube/servesTraffic';
+import { servesTraffic, splitText } from '../../core/traffic/trafficModel';
+import { moveShare, stopDecision } from '../../core/traffic/trafficPolicy';
 import { notify } from '../common/notify';
 import { registerCommand } from '../common/registerCommand';
 import { CommandIds, LanguageId } from '../ids';
@@ -84,24 +85,41 @@ async function start(deps: CommandDeps, arg?: RevisionArg): Promise<void> {
   void notify(logger, outcome.severity, text.charAt(0).toUpperCase() + text.slice(1));
 }
 
-async function stop(deps: CommandDeps, arg?: RevisionArg): Promise<void> {
-  const { session, logger, ui } = deps;
-  const r = await target(deps, arg, 'Revision to stop', (x) => x.state.kind !== 'stopped' && x.state.kind !== 'stopping');
-  const service = await serviceOf(deps, r);
-  if (servesTraffic(r, service)) {
-    const others = (service?.revisions ?? []).filter((o) => o.revision !== r.revision && servesTraffic(o, service));
-    const after = others.length > 0 ? `${others.map(revisionName).join(', ')} keep${others.length === 1 ? 's' : ''} answering on it.` : `No other revision of ${r.service} runs, so the endpoint answers nothing until one starts.`;
-    const ready = r.state.kind === 'stopped' || r.state.kind === 'stopping' ? 0 : r.state.ready;
-    await ui.confirm(
-      `Stop ${revisionName(r)}? It serves traffic.`,
-      `Its ${ready === 1 ? 'ready pod stops' : `${ready} ready pods stop`} and the service's endpoint ${service?.endpoint ?? r.service} no longer reaches ${ready === 1 ? 'it' : 'them'}. ${after} The recipe stays: Start brings back the same revision.`,
-      'Stop',
-    );
+/**
+ * A revision that serves traffic cannot be stopped as it is: asks to move its share to another
+ * running revision first (the revision it moves to, or undefined when there is nothing to move or
+ * it is the only one running and the person agreed to leave the service with no traffic).
+ */
+async function askToMoveShare(deps: CommandDeps, r: RevisionModel, service: ServiceModel | undefined): Promise<number | undefined> {
+  const current = service?.revisions.find((x) => x.revision === r.revision) ?? r;
+  if (!servesTraffic(current)) return undefined;
+  const traffic = service?.traffic?.record.traffic ?? [];
+  const decision = stopDecision(traffic, r.revision, (service?.revisions ?? []).map((x) => ({ revision: x.revision, state: x.state.kind })));
+  if (decision.kind === 'free') return undefined;
+  const ready = r.state.kind === 'stopped' || r.state.kind === 'stopping' ? 0 : r.state.ready;
+  const endpoint = service?.endpoint ?? r.service;
+  const pods = `Its ${ready === 1 ? 'ready pod stops' : `${ready} ready pods stop`} and the service's endpoint ${endpoint} no longer reaches ${ready === 1 ? 'it' : 'them'}.`;
+  const recipe = 'The recipe stays: Start brings back the same revision.';
+  const title = `Stop ${revisionName(r)}? It serves traffic.`;
+  if (decision.kind === 'lastServing') {
+    await deps.ui.confirm(title, `${pods} It serves ${decision.share}% of the traffic and no other revision of ${r.service} runs, so the endpoint answers nothing until one starts. ${recipe}`, 'Stop');
+    return undefined;
   }
-  await withProgress(`Stopping ${revisionName(r)}…`, () => session.getClient().stop(ref(r)));
-  logger.info(`Stopped ${revisionName(r)} (namespace "${r.namespace}")`);
+  const to = decision.candidates[0] as number;
+  const then = splitText(moveShare(traffic, r.revision, to));
+  await deps.ui.confirm(title, `${pods} It serves ${decision.share}% of the traffic, and a stopped revision cannot hold traffic: its share moves to #${to} first (then ${then}). To split it otherwise, use Split Traffic… first. ${recipe}`, `Move Its Share to #${to} and Stop`);
+  return to;
+}
+
+async function stop(deps: CommandDeps, arg?: RevisionArg): Promise<void> {
+  const { session, logger } = deps;
+  const r = await target(deps, arg, 'Revision to stop', (x) => x.state.kind !== 'stopped' && x.state.kind !== 'stopping');
+  const moveTrafficTo = await askToMoveShare(deps, r, await serviceOf(deps, r));
+  await withProgress(`Stopping ${revisionName(r)}…`, () => session.getClient().stop(ref(r), moveTrafficTo !== undefined ? { moveTrafficTo } : {}));
+  const moved = moveTrafficTo !== undefined ? `; its traffic went to #${moveTrafficTo}` : '';
+  logger.info(`Stopped ${revisionName(r)}${moved} (namespace "${r.namespace}")`);
   // Not awaited: the command is done; the notification offers the way back for as long as it shows.
-  void notify(logger, 'info', `Stopped ${revisionName(r)}. Its recipe stays.`, { actions: ['Start Again'] }).then((again) => {
+  void notify(logger, 'info', `Stopped ${revisionName(r)}${moved}. Its recipe stays.`, { actions: ['Start Again'] }).then((again) => {
     if (again) void vscode.commands.executeCommand(CommandIds.start, ref(r));
   });
 }
@@ -129,6 +147,10 @@ async function scale(deps: CommandDeps, arg?: RevisionArg): Promise<void> {
 async function remove(deps: CommandDeps, arg?: RevisionArg): Promise<void> {
   const r = await target(deps, arg, 'Revision to delete');
   const service = await serviceOf(deps, r);
+  const current = service?.revisions.find((x) => x.revision === r.revision) ?? r;
+  if (servesTraffic(current)) {
+    throw new Error(`Could not delete ${revisionName(r)}: it serves ${current.traffic?.percent ?? 0}% of the traffic of ${r.service}. Move its traffic to another revision first (Split Traffic…, or Route All Traffic Here on another revision), or stop it if it is the only one running.`);
+  }
   await deps.ui.confirm(`Delete ${revisionName(r)} in namespace "${r.namespace}"?`, deleteConsequences(r, service), 'Delete');
   await withProgress(`Deleting ${revisionName(r)}…`, () => deps.session.getClient().delete(ref(r)));
   deps.logger.info(`Deleted ${revisionName(r)} (namespace "${r.namespace}")`);

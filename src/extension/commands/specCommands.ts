@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { loadEngine } from '../../bundles/loadEngine';
 import type { CreateResult, DryRunResult } from '../../bundles/loadKube';
 import type { RevisionSpec } from '../../core/spec/revisionSpec';
+import type { ServiceSpec } from '../../core/spec/serviceSpec';
 import { specErrorSummary } from '../../core/spec/specErrorSummary';
 import { newRevisionSpecTemplate } from '../../core/spec/template';
 import { registerCommand } from '../common/registerCommand';
@@ -35,13 +36,54 @@ async function specOf({ parses }: CommandDeps, uri: vscode.Uri | undefined, acti
 
 async function create(deps: CommandDeps, uri: vscode.Uri | undefined, launch: boolean): Promise<CreateResult> {
   const { spec } = await specOf(deps, uri, launch ? 'create and launch a revision' : 'create a revision');
+  if ((spec as { kind?: unknown }).kind === 'Service') throw new Error(`Could not create a revision of ${spec.service}: this document holds a service's settings (kind: Service), not a revision. Use Apply Service Settings.`);
   const outcome = await createRevision(deps, spec, launch);
-  void notify(deps.logger, outcome.severity, outcome.text);
-  // Selected in the tree, keyboard focus left in the editor the person is working in.
   const { result } = outcome;
+  const offer = result.started ? await trafficOffer(deps, result) : { note: '', actions: [] };
+  // Not awaited: the command is done; the buttons move traffic for as long as the notification shows.
+  void notify(deps.logger, outcome.severity, `${outcome.text}${offer.note}`, { actions: offer.actions }).then((choice) => {
+    const ref = { service: result.service, revision: result.revision, namespace: result.namespace };
+    if (choice === RouteAllTraffic) void vscode.commands.executeCommand(CommandIds.routeAllTrafficHere, ref);
+    if (choice === StartRollout) void vscode.commands.executeCommand(CommandIds.startRollout, ref);
+  });
+  // Selected in the tree, keyboard focus left in the editor the person is working in.
   const target: RevealTarget = { service: result.service, revision: result.revision, namespace: result.namespace, focus: false };
   void vscode.commands.executeCommand(CommandIds.revealRevision, target);
   return result;
+}
+
+const RouteAllTraffic = 'Route All Traffic Here';
+const StartRollout = 'Start Rollout…';
+
+/**
+ * After a launch from YAML: a revision that got no traffic (a later one: starting never moves
+ * traffic) is offered the two ways to give it some, as the form offers them before it launches.
+ * A service's first revision already has it all; a cluster that will not say offers nothing.
+ */
+async function trafficOffer(deps: CommandDeps, result: CreateResult): Promise<{ note: string; actions: string[] }> {
+  try {
+    const service = await deps.session.getClient().traffic.service(result.service, result.namespace);
+    const share = service.revisions.find((r) => r.revision === result.revision)?.traffic?.percent ?? 0;
+    if (share > 0) return { note: '', actions: [] };
+    return { note: ' It serves no traffic yet: route all traffic to it, or start a rollout.', actions: [RouteAllTraffic, StartRollout] };
+  } catch (error) {
+    deps.logger.warn(`Could not read the traffic of ${result.service} after creating ${revisionName(result)}: ${error instanceof Error ? error.message : String(error)}`);
+    return { note: '', actions: [] };
+  }
+}
+
+/** Stores a `kind: Service` spec's settings in its service object; no revision is made, no traffic moves. */
+async function applyServiceSpec(deps: CommandDeps, uri?: vscode.Uri): Promise<string> {
+  const { spec } = await specOf(deps, uri, "apply the service's settings");
+  if ((spec as { kind?: unknown }).kind !== 'Service') throw new Error(`Could not apply service settings: this document is a revision spec (kind: Revision). Create it as a revision instead.`);
+  const service = spec as unknown as ServiceSpec;
+  const namespace = deps.session.namespaceFor(service.namespace);
+  const client = deps.session.getClient();
+  await client.traffic.applySettings(service.service, loadEngine().settingsOf(service), namespace);
+  const message = `Applied the settings of "${service.service}" in namespace "${namespace}" of context "${client.contextName}": ${service.gateway ? `traffic through the Gateway "${service.gateway.name}" (exact weights)` : 'the plain data plane'}${service.rollout ? `; rollouts of ${service.rollout.steps.join(' → ')}` : ''}.`;
+  deps.logger.info(message);
+  void notify(deps.logger, 'info', message);
+  return message;
 }
 
 /** What the API server said: `would accept all 5 objects`, `would reject 1 of 5 objects` (with why, when `why`). */
@@ -110,5 +152,6 @@ export function registerSpecCommands(deps: CommandDeps): void {
     registerCommand(logger, CommandIds.createAndLaunchFromSpec, (uri?: vscode.Uri) => create(deps, uri, true)),
     registerCommand(logger, CommandIds.dryRunSpec, (uri?: vscode.Uri) => dryRun(deps, uri), { progressTitle: 'Dry-running the revision on the cluster…' }),
     registerCommand(logger, CommandIds.showRenderedObjects, (uri?: vscode.Uri) => showRenderedObjects(deps, uri)),
+    registerCommand(logger, CommandIds.applyServiceSpec, (uri?: vscode.Uri) => applyServiceSpec(deps, uri), { progressTitle: "Applying the service's settings…" }),
   );
 }

@@ -24,6 +24,8 @@ export interface UserInput {
   ask(options: vscode.InputBoxOptions): Promise<string>;
   /** A modal question; the chosen button. Dismissing it (Cancel, Escape) throws UserCancelled. */
   confirm(message: string, detail: string, button: string): Promise<string>;
+  /** A modal question with several buttons (e.g. "Route All Traffic", "Compare First"); the one chosen. */
+  choose(message: string, detail: string, buttons: readonly string[]): Promise<string>;
   openFiles(options: vscode.OpenDialogOptions): Promise<vscode.Uri[]>;
 }
 
@@ -63,6 +65,10 @@ class VsCodeUserInput implements UserInput {
 
   async confirm(message: string, detail: string, button: string): Promise<string> {
     return answered(await vscode.window.showWarningMessage(message, { modal: true, detail }, button));
+  }
+
+  async choose(message: string, detail: string, buttons: readonly string[]): Promise<string> {
+    return answered(await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons));
   }
 
   async openFiles(options: vscode.OpenDialogOptions): Promise<vscode.Uri[]> {
@@ -128,6 +134,13 @@ class ScriptedUserInput implements UserInput {
     return button;
   }
 
+  async choose(message: string, _detail: string, buttons: readonly string[]): Promise<string> {
+    const answer = this.next(message);
+    const chosen = buttons.find((b) => ScriptedUserInput.matches(answer, b));
+    if (!chosen) throw new UserCancelled();
+    return chosen;
+  }
+
   async openFiles(options: vscode.OpenDialogOptions): Promise<vscode.Uri[]> {
     const answer = this.next(options.title ?? 'open dialog');
     if (typeof answer !== 'string') return this.fail(`an open dialog needs a path, not ${String(answer)}`);
@@ -160,6 +173,10 @@ export class UserInputSeam implements UserInput {
 
   confirm(message: string, detail: string, button: string): Promise<string> {
     return this.current.confirm(message, detail, button);
+  }
+
+  choose(message: string, detail: string, buttons: readonly string[]): Promise<string> {
+    return this.current.choose(message, detail, buttons);
   }
 
   openFiles(options: vscode.OpenDialogOptions): Promise<vscode.Uri[]> {

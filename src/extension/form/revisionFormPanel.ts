@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { loadEngine } from '../../bundles/loadEngine';
 import type { RevisionSpec } from '../../core/spec/revisionSpec';
-import type { FormOrigin, HostToWebview } from '../../shared/formProtocol';
+import type { AfterLaunch, FormOrigin, HostToWebview } from '../../shared/formProtocol';
+import type { RolloutDrivers } from '../common/rolloutDrivers';
 import type { RevealTarget } from '../tree/revealRevision';
 import { createRevision, type CreateFlowDeps } from '../commands/createFlow';
 import { notify } from '../common/notify';
@@ -9,6 +10,11 @@ import { UserCancelled } from '../common/userInput';
 import { webviewHtml } from '../common/webviewHtml';
 import { CommandIds, LanguageId } from '../ids';
 import { revisionName } from '../tree/revisionPresentation';
+
+/** What the form needs: the create flow's parts, and the rollouts this window drives (the after-launch choice). */
+export interface FormDeps extends CreateFlowDeps {
+  drivers: RolloutDrivers;
+}
 
 /**
  * One open form: its webview panel, the draft it started from and the messages it exchanges.
@@ -20,7 +26,7 @@ export class RevisionFormPanel {
   constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
-    private readonly deps: CreateFlowDeps,
+    private readonly deps: FormDeps,
     private readonly spec: Record<string, unknown>,
     private readonly origin: FormOrigin,
   ) {
@@ -82,7 +88,7 @@ export class RevisionFormPanel {
         return;
       }
       case 'create':
-        await this.create(message.requestId, message.spec as unknown as RevisionSpec, message.launch);
+        await this.create(message.requestId, message.spec as unknown as RevisionSpec, message.launch, message.afterLaunch ?? 'keep');
         return;
       case 'checkCluster': {
         // The same checks as the YAML editor's diagnostics (ClusterChecks), by field path.
@@ -93,9 +99,44 @@ export class RevisionFormPanel {
     }
   }
 
-  private async create(requestId: number, spec: RevisionSpec, launch: boolean): Promise<void> {
+  /**
+   * After a launch: all traffic to the new revision once ready, or a rollout to it (the service's
+   * plan, driven by this window). A service's first revision has all the traffic already.
+   */
+  private async afterLaunch(result: { service: string; revision: number; namespace: string }, choice: AfterLaunch): Promise<string> {
+    if (choice === 'keep') return '';
+    const client = this.deps.session.getClient();
+    const title = choice === 'route' ? `Routing all traffic of ${result.service} to ${revisionName(result)}…` : `Starting a rollout to ${revisionName(result)}…`;
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, async (progress) => {
+      const service = await client.traffic.service(result.service, result.namespace);
+      if (service.revisions.find((r) => r.revision === result.revision)?.traffic?.percent === 100) return " It is the service's first serving revision, so it has all the traffic.";
+      const by = await client.traffic.describeClient('VS Code');
+      if (choice === 'route') {
+        await client.traffic.routeAll(result, { by, onProgress: (message) => progress.report({ message }) });
+        return ' All traffic now goes to it.';
+      }
+      await client.traffic.startRollout(result.service, result.revision, undefined, { namespace: result.namespace, driver: by });
+      void this.deps.drivers.drive(client, result.service, result.namespace, by);
+      return " A rollout to it started (the service's plan), driven by this window.";
+    });
+  }
+
+  private async create(requestId: number, spec: RevisionSpec, launch: boolean, afterLaunch: AfterLaunch): Promise<void> {
     try {
-      const { result, text, severity } = await createRevision(this.deps, spec, launch);
+      const outcome = await createRevision(this.deps, spec, launch);
+      const { result } = outcome;
+      let { text, severity } = outcome;
+      if (result.started && afterLaunch !== 'keep') {
+        // The revision exists whatever happens next: a traffic failure is said, never reported as a failed create.
+        try {
+          text += await this.afterLaunch(result, afterLaunch);
+        } catch (error) {
+          const why = error instanceof Error ? error.message : String(error);
+          this.deps.logger.error(`Revision form: after creating ${revisionName(result)}: ${why}`, error);
+          text += ` Its traffic did not move: ${why}`;
+          severity = 'warning';
+        }
+      }
       this.post({ type: 'result', requestId, ok: true, message: text });
       void notify(this.deps.logger, severity, text);
       this.panel.dispose();

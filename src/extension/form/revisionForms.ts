@@ -5,8 +5,7 @@ import { nextRevisionDraft } from '../../core/kube/revisionRecord';
 import type { FormTarget } from '../../core/form/formTarget';
 import { starterSpec } from '../../core/spec/specDefaults';
 import { RevisionFormViewType, type FormOrigin } from '../../shared/formProtocol';
-import type { CreateFlowDeps } from '../commands/createFlow';
-import { RevisionFormPanel } from './revisionFormPanel';
+import { RevisionFormPanel, type FormDeps } from './revisionFormPanel';
 
 /** A fresh spec with the values a new service usually starts from. */
 function blankSpec(service = ''): Record<string, unknown> {
@@ -20,7 +19,7 @@ function blankSpec(service = ''): Record<string, unknown> {
 export class RevisionForms {
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly deps: CreateFlowDeps,
+    private readonly deps: FormDeps,
   ) {
     context.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(RevisionFormViewType, {

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { loadEngine } from '../../bundles/loadEngine';
-import { codeLensLine } from '../../core/language/specDeclaration';
+import { codeLensLine, declaredKind } from '../../core/language/specDeclaration';
 import type { ClusterLookup } from '../../core/language/clusterLookup';
 import type { SpecCompletion } from '../../core/language/completion';
 import type { ClusterSession } from '../common/clusterSession';
@@ -94,6 +94,12 @@ const codeLensProvider: vscode.CodeLensProvider = {
     const range = new vscode.Range(line, 0, line, 0);
     const stored = storedSpecRef(doc.uri);
     if (stored) return [new vscode.CodeLens(range, { title: `Reproduce #${stored.revision} of ${stored.service}…`, command: CommandIds.reproduceInForm, arguments: [stored] })];
+    if (declaredKind(doc.getText()) === 'Service') {
+      return [
+        new vscode.CodeLens(range, { title: 'Apply service settings', command: CommandIds.applyServiceSpec, arguments: [doc.uri] }),
+        new vscode.CodeLens(range, { title: 'Show rendered objects', command: CommandIds.showRenderedObjects, arguments: [doc.uri] }),
+      ];
+    }
     return [
       new vscode.CodeLens(range, { title: 'Create revision', command: CommandIds.createRevisionFromSpec, arguments: [doc.uri] }),
       new vscode.CodeLens(range, { title: 'Create and launch', command: CommandIds.createAndLaunchFromSpec, arguments: [doc.uri] }),

@@ -7,6 +7,7 @@ import { describeState } from '../../core/kube/describeState';
 import { formatAge, formatTime, msUntilAgeChanges } from '../../core/kube/formatAge';
 import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState';
 import type { StoredSpec } from '../../core/kube/storedSpec';
+import { revisionTrafficDetails, revisionTrafficText, revisionTrafficTokens, serviceTrafficText, serviceTrafficTokens } from './trafficPresentation';
 
 /** The state word(s) shown first in the description: `running 2/2`, `failed: ImagePullBackOff`. */
 export function stateText(revision: RevisionModel): string {
@@ -43,9 +44,13 @@ export function shortImage(image: string): string {
 /** Ages in the tree tick once a minute at most (AgeOptions.coarse): a redraw closes an open context menu. */
 const TreeAges = { coarse: true } as const;
 
-/** `Retrained on the full dataset · iris-bentoml:1.1.0 · 5m`: what it is for, a short image, its age. */
+/**
+ * `90% (75% in effect) · tag canary · Retrained on the full dataset · iris-bentoml:1.1.0 · 5m`: its
+ * share of the traffic and tags right after the state (trafficPresentation), then what it is for, a
+ * short image, its age.
+ */
 export function revisionDescription(revision: RevisionModel, now = Date.now()): string {
-  return [revision.message, shortImage(revision.image), formatAge(revision.createdAt, now, TreeAges)].filter((p) => p !== '').join(' · ');
+  return [revisionTrafficText(revision), revision.message, shortImage(revision.image), formatAge(revision.createdAt, now, TreeAges)].filter((p) => p !== '').join(' · ');
 }
 
 /** The ages a service's rows show, to tell when a tick must redraw it. */
@@ -73,17 +78,18 @@ export function revisionContextValue(revision: RevisionModel): string {
   if (revision.state.kind !== 'stopped' && revision.state.kind !== 'stopping') tokens.push('scalable');
   if (revision.autoscaling) tokens.push('autoscaled');
   if (revision.endpoint) tokens.push('hasEndpoint');
+  tokens.push(...revisionTrafficTokens(revision));
   return tokens.join(' ');
 }
 
-export function serviceContextValue(service: ServiceModel): string {
-  return service.endpoint ? 'service hasEndpoint' : 'service';
+export function serviceContextValue(service: ServiceModel, now = Date.now()): string {
+  return [service.endpoint ? 'service hasEndpoint' : 'service', ...serviceTrafficTokens(service, now)].join(' ');
 }
 
-export function serviceDescription(service: ServiceModel): string {
+export function serviceDescription(service: ServiceModel, now = Date.now()): string {
   const running = service.revisions.filter((r) => r.state.kind === 'running').length;
   const count = `${service.revisions.length} revision${service.revisions.length === 1 ? '' : 's'}`;
-  return running > 0 ? `${count} · ${running} running` : count;
+  return [running > 0 ? `${count} · ${running} running` : count, serviceTrafficText(service, now)].filter((p) => p !== '').join(' · ');
 }
 
 export interface DetailLine {
@@ -95,10 +101,11 @@ export interface DetailLine {
 }
 
 /**
- * The children of a revision: replicas, pods, endpoint, autoscaling, resources. The lines from its
- * stored spec (resources, autoscaling when stopped) come once `stored` has been fetched.
+ * The children of a revision: replicas, pods, endpoint, traffic and tags, autoscaling, resources.
+ * The lines from its stored spec (resources, autoscaling when stopped) come once `stored` has been
+ * fetched.
  */
-export function revisionDetails(revision: RevisionModel, stored?: StoredSpec): DetailLine[] {
+export function revisionDetails(revision: RevisionModel, stored?: StoredSpec, dataPlane?: string): DetailLine[] {
   const spec = stored && 'spec' in stored ? stored.spec : undefined;
   const lines: DetailLine[] = [];
   const s = revision.state;
@@ -109,6 +116,7 @@ export function revisionDetails(revision: RevisionModel, stored?: StoredSpec): D
     lines.push({ key: `pod:${pod.name}`, label: `Pod ${pod.name}`, description: [pod.phase, pod.ready ? 'ready' : 'not ready', pod.reason, pod.node ? `on ${pod.node}` : undefined].filter(Boolean).join(' · ') });
   }
   if (revision.endpoint) lines.push({ key: 'endpoint', label: 'Endpoint', description: revision.endpoint, contextValue: 'detail endpoint hasEndpoint' });
+  lines.push(...revisionTrafficDetails(revision, dataPlane));
   if (revision.autoscaling) {
     const a = revision.autoscaling;
     lines.push({ key: 'autoscaling', label: 'Autoscaling', description: `${a.minReplicas}–${a.maxReplicas} replicas on ${a.metric}${a.current !== undefined ? `, ${a.current} now` : ''}` });

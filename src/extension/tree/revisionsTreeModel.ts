@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { kubeErrorOf, type KubeErrorKind } from '../../core/kube/kubeErrors';
 import type { ServiceModel } from '../../core/kube/revisionState';
-import type { NamespaceWatcher } from '../../bundles/loadKube';
+import type { NamespaceWatcher, ServingReconciler } from '../../bundles/loadKube';
+import { rolloutActive } from '../../core/traffic/trafficModel';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
 
@@ -20,6 +21,9 @@ export type TreeState =
 /** Changes arriving within this window are applied together: one redraw per burst of watch events. */
 const CoalesceMs = 40;
 
+/** How often a rollout is looked at again without an event: its driver may have gone silent. */
+const RolloutLookMs = 5000;
+
 /**
  * The data behind the Revisions view, apart from the view: one NamespaceWatcher for the chosen
  * context and namespace (one paged list, then watch events — never a re-list), its services, and
@@ -28,6 +32,8 @@ const CoalesceMs = 40;
  */
 export class RevisionsTreeModel implements vscode.Disposable {
   private watcher: NamespaceWatcher | undefined;
+  private reconciler: ServingReconciler | undefined;
+  private rolloutTimer: NodeJS.Timeout | undefined;
   private generation = 0;
   private servicesByName = new Map<string, ServiceModel>();
   private sorted: ServiceModel[] = [];
@@ -194,6 +200,17 @@ export class RevisionsTreeModel implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.clear();
+    // New pods of a split get their serving label from this window while it watches.
+    try {
+      this.reconciler = this.session.getClient().traffic.reconcileWhileWatching(watcher, (message) => this.logger.warn(message));
+    } catch (error) {
+      this.logger.warn(`Not labelling the pods of traffic splits: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    // A rollout whose driver goes silent shows as paused without any event: look again now and then.
+    this.rolloutTimer = setInterval(() => {
+      const rolling = this.sorted.filter((s) => rolloutActive(s.traffic?.record.rollout)).map((s) => s.name);
+      if (rolling.length > 0) this.servicesChanged.fire(rolling);
+    }, RolloutLookMs);
     this.rebuild();
     this.setState(this.sorted.length > 0 ? { kind: 'ready' } : { kind: 'noServices' });
   }
@@ -233,6 +250,10 @@ export class RevisionsTreeModel implements vscode.Disposable {
     const watcher = this.watcher;
     this.watcher = undefined;
     this.watchProblem = undefined;
+    this.reconciler?.stop();
+    this.reconciler = undefined;
+    if (this.rolloutTimer) clearInterval(this.rolloutTimer);
+    this.rolloutTimer = undefined;
     if (watcher) await watcher.stop().catch((error: unknown) => this.logger.warn(`Stopping the watch failed: ${String(error)}`));
   }
 

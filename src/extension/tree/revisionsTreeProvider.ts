@@ -3,9 +3,10 @@ import type { KubeErrorKind } from '../../core/kube/kubeErrors';
 import type { ServiceModel } from '../../core/kube/revisionState';
 import { CommandIds } from '../ids';
 import { agesShown, msUntilAgesChange, revisionContextValue, revisionDetails, revisionLabel, serviceContextValue, serviceDescription } from './revisionPresentation';
+import { revisionTrafficText, serviceDetails } from './trafficPresentation';
 import type { RevisionsTreeModel } from './revisionsTreeModel';
 import type { StoredSpecs } from './storedSpecs';
-import { ContextNode, DetailNode, LoadMoreNode, MessageNode, RevisionNode, revisionTooltip, ServiceNode, type TreeNode } from './treeNodes';
+import { ContextNode, DetailNode, LoadMoreNode, MessageNode, RevisionNode, revisionTooltip, ServiceDetailNode, ServiceNode, type TreeNode } from './treeNodes';
 
 /** Everything the view draws for a service and its revisions (ages aside, which tick by themselves). */
 function appearance(service: ServiceModel): string {
@@ -13,7 +14,8 @@ function appearance(service: ServiceModel): string {
     serviceDescription(service),
     serviceContextValue(service),
     service.endpoint,
-    service.revisions.map((r) => [revisionLabel(r), r.message, r.image, revisionContextValue(r), revisionDetails(r)]),
+    serviceDetails(service),
+    service.revisions.map((r) => [revisionLabel(r), r.message, r.image, revisionContextValue(r), revisionDetails(r, undefined, service.traffic?.dataPlane), revisionTrafficText(r)]),
   ]);
 }
 
@@ -59,6 +61,8 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly nodes = new Map<string, ServiceNode>();
+  /** What each service node showed when last drawn: a rollout's state changes with time alone. */
+  private readonly drawn = new Map<string, string>();
   /** The ages each service's rows showed when last drawn (by a change or a tick), so a tick redraws only what now reads differently. */
   private readonly agesDrawn = new Map<string, string>();
   private shown = ServicePageSize;
@@ -71,6 +75,7 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.subscriptions = [
       model.onDidChangeState(() => {
         this.nodes.clear();
+        this.drawn.clear();
         this.agesDrawn.clear();
         this.changed.fire(undefined);
       }),
@@ -80,8 +85,10 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
           const service = this.model.service(name);
           // Many watch events change nothing a person sees (a pod's resourceVersion, a status
           // heartbeat): redrawing anyway would flicker and close an open context menu.
-          if (node && service && appearance(service) !== appearance(node.model)) {
+          const now = service ? appearance(service) : undefined;
+          if (node && service && now !== (this.drawn.get(name) ?? appearance(node.model))) {
             node.model = service;
+            this.drawn.set(name, now ?? '');
             this.agesDrawn.set(name, agesShown(service));
             this.changed.fire(node);
           } else if (node && service) node.model = service;
@@ -130,6 +137,7 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   getParent(element: TreeNode): TreeNode | undefined {
     if (element instanceof RevisionNode) return this.serviceNode(element.model.service);
     if (element instanceof DetailNode) return new RevisionNode(element.revision);
+    if (element instanceof ServiceDetailNode) return this.serviceNode(element.service.name);
     return undefined;
   }
 
@@ -145,7 +153,7 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       this.shown = (Math.floor(index / ServicePageSize) + 1) * ServicePageSize;
       this.changed.fire(undefined);
     }
-    return new RevisionNode(model);
+    return new RevisionNode(model, this.model.services[index]?.traffic?.dataPlane);
   }
 
   private serviceNode(name: string): ServiceNode | undefined {
@@ -156,6 +164,7 @@ export class RevisionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     else {
       node = new ServiceNode(service);
       this.nodes.set(name, node);
+      this.drawn.set(name, appearance(service));
       this.agesDrawn.set(name, agesShown(service));
     }
     return node;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { loadEngine } from '../../bundles/loadEngine';
 import { RecordSpecKey } from '../../core/kube/labels';
 import type { ClusterSession } from '../common/clusterSession';
 import { StoredSpecScheme } from '../ids';
@@ -19,7 +20,11 @@ export function storedSpecRef(uri: vscode.Uri): { namespace: string; service: st
   return { namespace: match[1] as string, service: match[2] as string, revision: Number(match[3]) };
 }
 
-/** Serves storedSpecUri documents from the record in the cluster; the scheme has no file system, so nothing writes them back. */
+/**
+ * Serves storedSpecUri documents from the record in the cluster; the scheme has no file system, so
+ * nothing writes them back. With the query `compare`, the spec without what creation assigns
+ * (number, time, author), as Compare shows two revisions side by side.
+ */
 export class StoredSpecProvider implements vscode.TextDocumentContentProvider {
   constructor(private readonly session: ClusterSession) {}
 
@@ -27,6 +32,7 @@ export class StoredSpecProvider implements vscode.TextDocumentContentProvider {
     const ref = storedSpecRef(uri);
     if (!ref) throw new Error(`Cannot open ${uri.toString()}: not a stored revision address.`);
     const { record } = await this.session.getClient().readRecord(ref);
-    return record.data?.[RecordSpecKey] ?? '';
+    const text = record.data?.[RecordSpecKey] ?? '';
+    return uri.query === 'compare' ? loadEngine().comparableSpecText(text) : text;
   }
 }

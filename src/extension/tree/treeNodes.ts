@@ -3,6 +3,7 @@ import type { RevisionModel, ServiceModel } from '../../core/kube/revisionState'
 import type { StoredSpec } from '../../core/kube/storedSpec';
 import { CommandIds } from '../ids';
 import { revisionContextValue, revisionDescription, revisionDetails, revisionLabel, revisionTooltipLines, serviceContextValue, serviceDescription, type DetailLine } from './revisionPresentation';
+import { serviceDetails } from './trafficPresentation';
 
 /** Every node of the Revisions view: it makes its own TreeItem and, lazily, its children. */
 export abstract class TreeNode {
@@ -77,7 +78,28 @@ export class ServiceNode extends TreeNode {
   }
 
   override getChildren(): TreeNode[] {
-    return this.model.revisions.map((r) => new RevisionNode(r));
+    const dataPlane = this.model.traffic?.dataPlane;
+    return [...serviceDetails(this.model).map((line) => new ServiceDetailNode(this.model, line)), ...this.model.revisions.map((r) => new RevisionNode(r, dataPlane))];
+  }
+}
+
+/** A line at the top of a service: its data plane, split and rollout. */
+export class ServiceDetailNode extends TreeNode {
+  constructor(
+    readonly service: ServiceModel,
+    readonly line: DetailLine,
+  ) {
+    super();
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.line.label, vscode.TreeItemCollapsibleState.None);
+    item.id = `serviceDetail:${this.service.name}:${this.line.key}`;
+    item.description = this.line.description;
+    item.tooltip = `${this.line.label}: ${this.line.description}`;
+    item.iconPath = new vscode.ThemeIcon(this.line.key === 'rollout' ? 'debug-step-over' : this.line.key === 'split' ? 'split-horizontal' : 'plug');
+    if (this.line.contextValue) item.contextValue = this.line.contextValue;
+    return item;
   }
 }
 
@@ -114,7 +136,10 @@ export function revisionTooltip(revision: RevisionModel, stored?: StoredSpec): v
 }
 
 export class RevisionNode extends TreeNode {
-  constructor(readonly model: RevisionModel) {
+  constructor(
+    readonly model: RevisionModel,
+    readonly dataPlane?: string,
+  ) {
     super();
   }
 
@@ -130,7 +155,7 @@ export class RevisionNode extends TreeNode {
 
   /** The detail lines, with those from the stored spec once it is fetched (the provider passes it). */
   details(stored?: StoredSpec): DetailNode[] {
-    return revisionDetails(this.model, stored).map((line) => new DetailNode(this.model, line));
+    return revisionDetails(this.model, stored, this.dataPlane).map((line) => new DetailNode(this.model, line));
   }
 }
 

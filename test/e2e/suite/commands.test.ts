@@ -98,9 +98,10 @@ describe('Revision commands', () => {
     await closeForms();
   });
 
-  it('Stop asks first when the revision serves traffic, then removes the workload but keeps the recipe', async () => {
-    // Revision 2 runs behind the service's stable endpoint: the confirmation is the answer used up here.
-    await runAnswering(['Stop'], 'stop', 'iris', 2);
+  it('Stop asks first when the revision serves traffic, moves its share, then removes the workload but keeps the recipe', async () => {
+    // Revision 2 was the first started: it serves all the traffic, so Stop asks to move its share.
+    await runAnswering(['Move Its Share to #3 and Stop'], 'stop', 'iris', 2);
+    assert.equal((await admin.traffic.service('iris')).revisions.find((r) => r.revision === 3)?.traffic?.percent, 100);
     assert.equal((await admin.getRevision({ service: 'iris', revision: 2 })).state.kind, 'stopped');
     await waitForShown(api, 'iris', 2, /^stopped/);
   });
@@ -125,12 +126,15 @@ describe('Revision commands', () => {
   it('from the Command Palette, asks for the revision with a quick pick, and confirms stopping one that serves', async () => {
     // The pick and VS Code's modal question are both answered through the user-input seam (no
     // modal dialog comes up while extension tests run); it records what was offered and asked.
-    await api.userInput.runWithAnswers(['#1 of iris', 'Stop'], () => vscode.commands.executeCommand('serveRevisions.stop'));
+    // Stop moved revision 2's share to revision 3, which now serves all the traffic: stopping it asks to move that share to #1.
+    await api.userInput.runWithAnswers(['#3 of iris', 'Move Its Share to #1 and Stop'], () => vscode.commands.executeCommand('serveRevisions.stop'));
     const [pick, confirm] = api.userInput.prompts;
     // Only revisions that can be stopped are offered.
     assert.match(pick ?? '', /^pick "Revision to stop": #3 of iris \| #1 of iris$/);
-    assert.match(confirm ?? '', /^confirm "Stop #1 of iris\? It serves traffic\."/);
-    assert.equal((await admin.getRevision({ service: 'iris', revision: 1 })).state.kind, 'stopped');
-    await waitForShown(api, 'iris', 1, /^stopped/);
+    assert.match(confirm ?? '', /^confirm "Stop #3 of iris\? It serves traffic\." .*It serves 100% of the traffic, and a stopped revision cannot hold traffic: its share moves to #1 first/);
+    assert.equal((await admin.getRevision({ service: 'iris', revision: 3 })).state.kind, 'stopped');
+    assert.equal((await admin.traffic.service('iris')).revisions.find((r) => r.revision === 1)?.traffic?.percent, 100);
+    await waitForShown(api, 'iris', 3, /^stopped/);
+    await waitForShown(api, 'iris', 1, /^running \d\/\d · 100%/);
   });
 });

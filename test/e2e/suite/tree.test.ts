@@ -37,8 +37,8 @@ describe('Revisions tree', () => {
   });
 
   it('shows the seeded services and their revisions, newest first, with their states', async () => {
-    const running = await waitForShown(api, 'iris', 2, /^running 1\/1 · Retrained · iris:1\.1\.0 · /);
-    // The state first on the row, the message and a short image after it.
+    const running = await waitForShown(api, 'iris', 2, /^running 1\/1 · 100% · Retrained · iris:1\.1\.0 · /);
+    // The state first on the row, its share of the traffic, the message and a short image after it.
     assert.equal(running.label, '#2 running 1/1');
     assert.match(running.contextValue, /^revision running scalable\b/);
     const failed = await waitForShown(api, 'iris', 3, /^failed: ImagePullBackOff/);

@@ -20,6 +20,20 @@ writeFileSync(bad, readFileSync('test/fixtures/bad.revision.yaml', 'utf8'));
 const broken = join(dir, 'broken.revision.yaml');
 writeFileSync(broken, 'apiVersion: serve-revisions/v1\nkind: Revision\nservice: [x\n');
 
+let last = '';
+/** The Kubernetes bundle as far as a usage error gets: connecting works, nothing is asked of the cluster. */
+const fakeKube = {
+  RevisionClient: {
+    connect: () => ({
+      namespace: 'ml',
+      traffic: {
+        service: () => Promise.resolve({ name: 'iris', namespace: 'ml', revisions: [] }),
+        describeClient: () => Promise.resolve('test'),
+      },
+    }),
+  },
+} as never;
+
 describe('serve-revisions CLI', () => {
   it('validates the examples with exit code 0 and no output', async () => {
     const result = await cli('validate', 'examples/iris-bentoml.revision.yaml', 'examples/llama-vllm-gpu.revision.yaml', 'examples/whisper-volumes.revision.yaml');
@@ -72,6 +86,30 @@ describe('serve-revisions CLI', () => {
     assert.equal(objects[1]?.spec?.['template'].spec.containers[0].resources.requests['nvidia.com/gpu'], '1');
     assert.deepEqual([objects[3]?.spec?.['minReplicas'], objects[3]?.spec?.['maxReplicas'], objects[3]?.spec?.['metrics'][0].type], [1, 4, 'Pods']);
     assert.equal(objects[2]?.spec?.['ports'][0].port, 8000);
+  });
+
+  it('validates and renders a kind: Service spec: its service object and HTTPRoute', async () => {
+    assert.deepEqual(await cli('validate', 'examples/iris.service.yaml'), { code: 0, stdout: '', stderr: '' });
+    const { code, stdout } = await cli('render', 'examples/iris.service.yaml', '--namespace', 'ml');
+    assert.equal(code, 0);
+    const objects = parseAllDocuments(stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace: string }; spec?: Record<string, any> });
+    assert.deepEqual(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`), ['ConfigMap/ml/iris', 'HTTPRoute/ml/iris']);
+    assert.deepEqual(objects[1]?.spec?.['parentRefs'], [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public' }]);
+  });
+
+  it('says how to use traffic, rollout and diff when their arguments are wrong', async () => {
+    for (const [args, pattern] of [
+      [['traffic'], /traffic needs SERVICE/],
+      [['traffic', 'iris', '2:90'], /"2:90" is not REVISION=PERCENT/],
+      [['rollout', 'iris'], /rollout needs SERVICE REV/],
+      [['rollout', 'iris', '3', '--steps', '50,10'], /--steps: the steps must grow/],
+      [['rollout', 'iris', '3', '--interval', '2m', '--manual'], /either --interval or --manual/],
+      [['diff', 'iris', '1'], /diff needs SERVICE and two revision numbers/],
+    ] as const) {
+      const kubeless = await runCli([...args], { stdout: () => undefined, stderr: (t) => void (last = t), readFile: (p) => readFile(p), loadKube: () => fakeKube });
+      assert.equal(kubeless, 2, args.join(' '));
+      assert.match(last, pattern, args.join(' '));
+    }
   });
 
   it('refuses to render a spec with errors', async () => {

@@ -17,6 +17,12 @@ describe('the form message protocol', () => {
     assert.equal(parseFormMessage({ type: 'checkCluster', requestId: 4, spec: {}, launch: true }).ok, false);
   });
 
+  it('accepts what Create and launch does with traffic only as one of its choices', () => {
+    for (const afterLaunch of ['keep', 'route', 'rollout']) assert.equal(parseFormMessage({ type: 'create', requestId: 3, spec: {}, launch: true, afterLaunch }).ok, true);
+    const refused = parseFormMessage({ type: 'create', requestId: 3, spec: {}, launch: true, afterLaunch: 'everything' });
+    assert.deepEqual(refused, { ok: false, reason: '"create" message needs afterLaunch as one of keep, route, rollout' });
+  });
+
   it('refuses messages over the size limit before looking further', () => {
     const result = parseFormMessage({ type: 'nope', padding: 'x'.repeat(MaxMessageBytes) });
     assert.deepEqual(result.ok ? undefined : result.reason.startsWith('too large'), true);

@@ -61,16 +61,18 @@ describe('how a revision reads in the tree', () => {
     assert.equal(stopped, 'revision stopped');
     assert.equal(running, 'revision running scalable autoscaled hasEndpoint');
     assert.equal(failed, 'revision failed scalable');
-    assert.deepEqual(offered(stopped), ['start', 'reproduceInForm', 'openSpec', 'showDetails', 'delete']);
-    assert.deepEqual(offered(running), ['stop', 'scale', 'reproduceInForm', 'openEndpoint', 'openSpec', 'showDetails', 'showLogs', 'showLogsWithOptions', 'copyEndpoint', 'delete']);
-    assert.deepEqual(offered(failed), ['stop', 'scale', 'reproduceInForm', 'openSpec', 'showDetails', 'showLogs', 'showLogsWithOptions', 'delete']);
+    // Traffic (issue 14) after the state actions, Compare after creating from it: a stopped revision can be routed to (it starts first) and tagged, never split.
+    assert.deepEqual(offered(stopped), ['start', 'routeAllTrafficHere', 'tagRevision', 'reproduceInForm', 'compareWithPrevious', 'compareWith', 'openSpec', 'showDetails', 'delete']);
+    assert.deepEqual(offered(running), ['stop', 'scale', 'routeAllTrafficHere', 'splitTraffic', 'startRollout', 'tagRevision', 'reproduceInForm', 'compareWithPrevious', 'compareWith', 'openEndpoint', 'openSpec', 'showDetails', 'showLogs', 'showLogsWithOptions', 'copyEndpoint', 'delete']);
+    assert.deepEqual(offered(failed), ['stop', 'scale', 'routeAllTrafficHere', 'tagRevision', 'reproduceInForm', 'compareWithPrevious', 'compareWith', 'openSpec', 'showDetails', 'showLogs', 'showLogsWithOptions', 'delete']);
+    assert.deepEqual(offered(`${running} serving allTraffic`).filter((c) => /Traffic|Rollout/.test(c)), ['splitTraffic'], 'a revision with all the traffic is not offered to route or roll out to');
     // A failed revision also offers why, inline, before Stop.
     assert.deepEqual([offered(stopped, true), offered(running, true), offered(failed, true)], [['start'], ['stop'], ['showDetails', 'stop']]);
   });
 
-  it('groups the context menu as VS Code does: state, create-from, open, copy, delete last', () => {
+  it('groups the context menu as VS Code does: state, traffic, create-from, compare, open, copy, delete last', () => {
     const groups = menus.filter((m) => m.group && !m.group.startsWith('inline') && !m.when.includes('viewItem == context')).map((m) => m.group?.split('@')[0] ?? '');
-    assert.deepEqual([...new Set(groups)], ['1_state', '3_create', '5_open', '6_copy', '9_delete']);
+    assert.deepEqual([...new Set(groups)], ['1_state', '2_traffic', '3_create', '4_compare', '5_open', '6_copy', '9_delete']);
     assert.deepEqual([...new Set(groups)], [...new Set(groups)].sort());
   });
 

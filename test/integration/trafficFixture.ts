@@ -1,0 +1,81 @@
+/**
+ * What the traffic tests read back from the local control plane, as a person would with kubectl:
+ * the service object, the stable Service's selector, pods' serving labels, tag Services, the
+ * HTTPRoute. Helpers only; every value comes from the real API server.
+ */
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { Labels, ServiceObjectKey } from '../../src/core/kube/labels';
+import type { ServiceRecord, TrafficTarget } from '../../src/core/traffic/trafficModel';
+import type { RevisionClient } from '../../src/kube/revisionClient';
+import { adminCore, makeSpec, waitFor } from './cluster';
+import { adminKubeConfig } from './simulation';
+
+export async function storedRecord(namespace: string, service: string): Promise<ServiceRecord & { resourceVersion: string }> {
+  const object = await adminCore().readNamespacedConfigMap({ name: service, namespace });
+  return { ...(JSON.parse(object.data?.[ServiceObjectKey] ?? '{}') as ServiceRecord), resourceVersion: object.metadata?.resourceVersion ?? '' };
+}
+
+export async function storedTraffic(namespace: string, service: string): Promise<TrafficTarget[]> {
+  return (await storedRecord(namespace, service)).traffic;
+}
+
+export async function stableSelectorOf(namespace: string, service: string): Promise<Record<string, string> | undefined> {
+  return (await adminCore().readNamespacedService({ name: service, namespace })).spec?.selector;
+}
+
+/** Pod name → its serving label ('true' or absent), for the pods of one service. */
+export async function servingLabels(namespace: string, service: string): Promise<Map<number, string[]>> {
+  const pods = await adminCore().listNamespacedPod({ namespace, labelSelector: `${Labels.service}=${service}` });
+  const byRevision = new Map<number, string[]>();
+  for (const pod of pods.items.filter((p) => !p.metadata?.deletionTimestamp)) {
+    const revision = Number(pod.metadata?.labels?.[Labels.revision]);
+    byRevision.set(revision, [...(byRevision.get(revision) ?? []), pod.metadata?.labels?.[Labels.serving] ?? '-']);
+  }
+  return byRevision;
+}
+
+export interface RouteRule {
+  matches?: Array<{ headers?: Array<{ name: string; value: string }>; path?: { type: string; value: string } }>;
+  backendRefs?: Array<{ name: string; port: number; weight: number }>;
+}
+
+export async function httpRoute(namespace: string, name: string): Promise<{ rules: RouteRule[]; parentRefs: Array<Record<string, string>>; owner?: string } | undefined> {
+  const custom = adminKubeConfig().makeApiClient(CustomObjectsApi);
+  try {
+    const route = (await custom.getNamespacedCustomObject({ group: 'gateway.networking.k8s.io', version: 'v1', namespace, plural: 'httproutes', name })) as { spec: { rules: RouteRule[]; parentRefs: Array<Record<string, string>> }; metadata: { ownerReferences?: Array<{ name: string }> } };
+    return { rules: route.spec.rules, parentRefs: route.spec.parentRefs, ...(route.metadata.ownerReferences?.[0] ? { owner: route.metadata.ownerReferences[0].name } : {}) };
+  } catch (error) {
+    if ((error as { code?: number }).code === 404) return undefined;
+    throw error;
+  }
+}
+
+/** A tag's rule: the header it matches and the backend it sends to. */
+export function tagRules(route: { rules: RouteRule[] } | undefined): Array<{ header: string; value: string; backend: string }> {
+  return (route?.rules ?? []).flatMap((r) => (r.matches ?? []).flatMap((m) => (m.headers ?? []).map((h) => ({ header: h.name, value: h.value, backend: r.backendRefs?.[0]?.name ?? '' }))));
+}
+
+/** The split rule's weights (the rule matching no header): `{ 'iris-r1': 90, 'iris-r2': 10 }`. */
+export function routeWeights(route: { rules: RouteRule[] } | undefined): Record<string, number> {
+  // The API server defaults a rule without matches to a PathPrefix "/" match.
+  const split = route?.rules.find((r) => !(r.matches ?? []).some((m) => m.headers && m.headers.length > 0));
+  return Object.fromEntries((split?.backendRefs ?? []).map((b) => [b.name, b.weight]));
+}
+
+/** Creates and launches `count` revisions of `service` and waits until all run. */
+export async function runningRevisions(client: RevisionClient, service: string, count: number, replicas = 1): Promise<void> {
+  for (let i = 0; i < count; i++) await client.create(makeSpec(service, { replicas, message: `${service} v${i + 1}` }), { launch: true });
+  await waitFor(async () => {
+    const model = await client.traffic.service(service);
+    return model.revisions.length === count && model.revisions.every((r) => r.state.kind === 'running');
+  }, `${count} revisions of "${service}" running`);
+}
+
+/** The effective shares the model reads from the EndpointSlices, once they equal `want`. */
+export function waitForEffective(client: RevisionClient, service: string, want: Record<number, number>): Promise<true> {
+  return waitFor(async () => {
+    const model = await client.traffic.service(service);
+    const shown = Object.fromEntries(model.revisions.map((r) => [r.revision, r.traffic?.effectivePercent ?? 0]));
+    return Object.entries(want).every(([revision, percent]) => shown[Number(revision)] === percent) || undefined;
+  }, `effective shares ${JSON.stringify(want)} of "${service}"`);
+}
