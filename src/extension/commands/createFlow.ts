@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { loadEngine } from '../../bundles/loadEngine';
 import type { CreateResult } from '../../bundles/loadKube';
+import { formMessage } from '../../core/form/fieldLabels';
 import { launchOutcome } from '../../core/kube/launchOutcome';
 import type { RevisionSpec } from '../../core/spec/revisionSpec';
 import type { ClusterChecks } from '../common/clusterChecks';
@@ -43,18 +44,23 @@ export const LaunchAnyway = 'Create and Launch Anyway';
  * Secret that is missing, more GPUs than any node has, GPU autoscaling without custom metrics).
  * Throws UserCancelled when the person declines.
  */
-async function confirmLaunchable(deps: CreateFlowDeps, spec: RevisionSpec): Promise<boolean> {
-  const blocking = (await deps.checks.findings(spec)).filter((f) => loadEngine().preventsRunning(f));
-  if (blocking.length === 0) return false;
-  const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more: ${blocking.slice(1).map((f) => f.message).join(' ')})` : '';
-  await deps.ui.confirm(`Launch a revision of ${spec.service} that cannot run as it is?`, `${blocking[0]?.message ?? ''}${more}\n\nCreate it without launching to fix this first, or launch anyway and watch it in the Revisions view.`, LaunchAnyway);
+async function confirmLaunchable(deps: CreateFlowDeps, spec: RevisionSpec, words: CreateWords): Promise<boolean> {
+  const found = (await deps.checks.findings(spec)).filter((f) => loadEngine().preventsRunning(f));
+  if (found.length === 0) return false;
+  // In the words of where it was written: the form's field labels, or the spec's own paths.
+  const blocking = found.map((f) => (words === 'form' ? formMessage(f) : f.message));
+  const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more: ${blocking.slice(1).join(' ')})` : '';
+  await deps.ui.confirm(`Launch a revision of ${spec.service} that cannot run as it is?`, `${blocking[0] ?? ''}${more}\n\nCreate it without launching to fix this first, or launch anyway and watch it in the Revisions view.`, LaunchAnyway);
   return true;
 }
 
-export async function createRevision(deps: CreateFlowDeps, spec: RevisionSpec, launch: boolean): Promise<CreateOutcome> {
+/** Where the spec was written, for the words of a question about it: the form's labels or the YAML's paths. */
+export type CreateWords = 'form' | 'yaml';
+
+export async function createRevision(deps: CreateFlowDeps, spec: RevisionSpec, launch: boolean, words: CreateWords = 'yaml'): Promise<CreateOutcome> {
   const client = deps.session.getClient();
   // Then whether its pods fit the cluster now; one question at most: launching anyway what cannot run covers it.
-  if (launch && !(await confirmLaunchable(deps, spec))) await confirmFit(deps, `A new revision of ${spec.service}`, LaunchAnyway, () => client.checkSpecFit(spec));
+  if (launch && !(await confirmLaunchable(deps, spec, words))) await confirmFit(deps, `A new revision of ${spec.service}`, LaunchAnyway, () => client.checkSpecFit(spec));
   const title = `${launch ? 'Creating and launching' : 'Creating'} a revision of ${spec.service}…`;
   const { result, verdict } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, async (progress) => {
     // The client places it as every surface does: the spec's namespace, else the chosen one (resolveNamespace).

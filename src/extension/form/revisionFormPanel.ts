@@ -123,7 +123,7 @@ export class RevisionFormPanel {
 
   private async create(requestId: number, spec: RevisionSpec, launch: boolean, afterLaunch: AfterLaunch): Promise<void> {
     try {
-      const outcome = await createRevision(this.deps, spec, launch);
+      const outcome = await createRevision(this.deps, spec, launch, 'form');
       const { result } = outcome;
       let { text, severity } = outcome;
       if (result.started && afterLaunch !== 'keep') {

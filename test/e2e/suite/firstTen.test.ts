@@ -194,7 +194,7 @@ describe('The first ten minutes', function () {
       await driver.waitFor(() => formTabs().length === 0, { message: 'the form to close after creating', timeoutMs: driver.Deadline.cluster });
     });
     assert.equal(api.userInput.prompts.length, 1);
-    assert.match(api.userInput.prompts[0] ?? '', /^confirm "Launch a revision of gpu-heavy that cannot run as it is\?" resources\.gpu\.count 16 is more than any node can give/);
+    assert.match(api.userInput.prompts[0] ?? '', /^confirm "Launch a revision of gpu-heavy that cannot run as it is\?" GPU count 16 is more than any node can give/, 'in the form\'s words, as the warning beside the field');
     const message = await notificationText(`of ${service}`);
     assert.match(message, new RegExp(`Created #1 of ${service} in namespace "${namespace}" and started, but its pods are pending: 0/3 nodes are available`));
     await driver.screenshot('first-ten-launch-outcome');

@@ -9,6 +9,7 @@ import type { Kube } from '../../../src/bundles/loadKube';
 import type { RevisionClient } from '../../../src/kube/index';
 import * as driver from './driver';
 import { chooseBlankForm, fill, inFrames, openBlankFormFromPalette } from './form.fixture';
+import { removeService } from './tree.fixture';
 
 const extensionId = 'serve-revisions.serve-revisions';
 const repo = join(__dirname, '../../../..');
@@ -43,8 +44,7 @@ describe('The revision form', function () {
 
   after(async () => {
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
-    const services = await client.listServices(namespace).catch(() => []);
-    for (const r of services.find((s) => s.name === service)?.revisions ?? []) await client.delete({ service, revision: r.revision, namespace }).catch(() => undefined);
+    await removeService(client, service, namespace);
   });
 
   it('opens from the Command Palette as a blank form with short help from the schema, the rest on demand', async () => {
@@ -205,7 +205,7 @@ describe('The revision form for reproducing', function () {
       await vscode.window.showTextDocument(doc);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
-    for (const r of (await client.listServices(namespace)).find((s) => s.name === service)?.revisions ?? []) await client.delete({ service, revision: r.revision, namespace });
+    await removeService(client, service, namespace);
   });
 
   it('opens prefilled from the revision, keeps a typed draft while hidden, and opens it as YAML', async () => {

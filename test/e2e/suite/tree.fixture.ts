@@ -39,6 +39,18 @@ export function spec(service: string, message: string, image: string, extra: Par
   } as RevisionSpec;
 }
 
+/**
+ * Removes a service's revisions as a person must: a revision that serves traffic cannot be
+ * deleted, and only the last one serving may stop with its share. So those without a share stop
+ * first, the one serving last, then every record goes.
+ */
+export async function removeService(client: RevisionClient, service: string, namespace: string): Promise<void> {
+  const revisions = (await client.listServices(namespace)).find((s) => s.name === service)?.revisions ?? [];
+  const byShare = [...revisions].sort((a, b) => (a.traffic?.percent ?? 0) - (b.traffic?.percent ?? 0));
+  for (const r of byShare) if (r.state.kind !== 'stopped') await client.stop({ service, revision: r.revision, namespace });
+  for (const r of revisions) await client.delete({ service, revision: r.revision, namespace });
+}
+
 /** A new namespace named after the test file, so suites never see each other's revisions. */
 export async function freshNamespace(client: RevisionClient, prefix: string): Promise<string> {
   const name = `${prefix}-${Date.now().toString(36)}`;
