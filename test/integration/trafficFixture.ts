@@ -39,11 +39,11 @@ export interface RouteRule {
   backendRefs?: Array<{ name: string; port: number; weight: number }>;
 }
 
-export async function httpRoute(namespace: string, name: string): Promise<{ rules: RouteRule[]; parentRefs: Array<Record<string, string>>; owner?: string } | undefined> {
+export async function httpRoute(namespace: string, name: string): Promise<{ rules: RouteRule[]; parentRefs: Array<Record<string, string>>; owner?: string; resourceVersion: string } | undefined> {
   const custom = adminKubeConfig().makeApiClient(CustomObjectsApi);
   try {
-    const route = (await custom.getNamespacedCustomObject({ group: 'gateway.networking.k8s.io', version: 'v1', namespace, plural: 'httproutes', name })) as { spec: { rules: RouteRule[]; parentRefs: Array<Record<string, string>> }; metadata: { ownerReferences?: Array<{ name: string }> } };
-    return { rules: route.spec.rules, parentRefs: route.spec.parentRefs, ...(route.metadata.ownerReferences?.[0] ? { owner: route.metadata.ownerReferences[0].name } : {}) };
+    const route = (await custom.getNamespacedCustomObject({ group: 'gateway.networking.k8s.io', version: 'v1', namespace, plural: 'httproutes', name })) as { spec: { rules: RouteRule[]; parentRefs: Array<Record<string, string>> }; metadata: { ownerReferences?: Array<{ name: string }>; resourceVersion?: string } };
+    return { rules: route.spec.rules, parentRefs: route.spec.parentRefs, ...(route.metadata.ownerReferences?.[0] ? { owner: route.metadata.ownerReferences[0].name } : {}), resourceVersion: route.metadata.resourceVersion ?? '' };
   } catch (error) {
     if ((error as { code?: number }).code === 404) return undefined;
     throw error;
@@ -60,6 +60,48 @@ export function routeWeights(route: { rules: RouteRule[] } | undefined): Record<
   // The API server defaults a rule without matches to a PathPrefix "/" match.
   const split = route?.rules.find((r) => !(r.matches ?? []).some((m) => m.headers && m.headers.length > 0));
   return Object.fromEntries((split?.backendRefs ?? []).map((b) => [b.name, b.weight]));
+}
+
+/** The two data planes a service may use, for the tests that must hold on both. */
+export interface DataPlaneCase {
+  /** As the model names it (`ServiceModel.traffic.dataPlane`). */
+  name: 'plain' | 'gateway';
+  title: string;
+  /** Puts `service` on this data plane (before its first revision, or after). */
+  choose(client: RevisionClient, service: string): Promise<void>;
+}
+
+export const dataPlanes: readonly DataPlaneCase[] = [
+  { name: 'plain', title: 'the plain data plane', choose: async () => undefined },
+  {
+    name: 'gateway',
+    title: 'the Gateway API data plane',
+    choose: async (client, service) => {
+      await client.traffic.applySettings(service, { gateway: { name: 'public' } });
+    },
+  },
+];
+
+/** What the cluster routes for `service`, read back: the stable Service's selector and, when an HTTPRoute exists, its split's weights. */
+export async function routed(namespace: string, service: string): Promise<{ selector: Record<string, string> | undefined; weights?: Record<string, number> }> {
+  const route = await httpRoute(namespace, service);
+  return { selector: await stableSelectorOf(namespace, service), ...(route ? { weights: routeWeights(route) } : {}) };
+}
+
+/**
+ * What `routed` reads for `split` (revision → percent) on `plane`, stated as a person would, not
+ * with the product's code: a lone revision at 100% is selected by its number, several by the
+ * serving label; the Gateway's route weighs every revision with a share, and the plain plane has no route.
+ */
+export function expectedRouting(plane: DataPlaneCase, service: string, split: Record<number, number>): { selector: Record<string, string>; weights?: Record<string, number> } {
+  const serving = Object.entries(split).filter(([, percent]) => percent > 0);
+  const selector: Record<string, string> = serving.length === 1 ? { [Labels.service]: service, [Labels.revision]: serving[0]?.[0] ?? '' } : { [Labels.service]: service, [Labels.serving]: 'true' };
+  return { selector, ...(plane.name === 'gateway' ? { weights: Object.fromEntries(serving.map(([revision, percent]) => [`${service}-r${revision}`, percent])) } : {}) };
+}
+
+/** `[{ revision: 2, percent: 10 }, …]` as `{ 2: 10, … }`. */
+export function shares(traffic: readonly TrafficTarget[]): Record<number, number> {
+  return Object.fromEntries(traffic.map((t) => [t.revision, t.percent]));
 }
 
 /** Creates and launches `count` revisions of `service` and waits until all run. */
