@@ -1,18 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { adminKubeconfig, deleteNamespace, freshNamespace, viewerKubeconfig, waitFor } from './cluster';
-
-/** The bundled CLI, as CI scripts run it, loading dist/kube.js on first cluster command. */
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/cli.js', ...args], { env: { ...process.env, KUBECONFIG: adminKubeconfig() } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
+import { cli, deleteNamespace, freshNamespace, viewerKubeconfig, waitFor } from './cluster';
 
 describe('serve-revisions CLI against the local control plane', function () {
   this.timeout(300_000);

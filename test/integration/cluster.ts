@@ -2,7 +2,7 @@
  * The local control plane the integration tests run against (started by scripts/test.mjs with
  * cluster/start.sh; its env file is passed in the environment). Helpers only: no fakes.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,5 +117,17 @@ export function useOwnControlPlane(): void {
     if (!dir) return;
     spawnSync('bash', ['cluster/stop.sh'], { encoding: 'utf8', env: { ...process.env, SERVE_REVISIONS_CLUSTER_DIR: dir } });
     rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** The bundled CLI as a person or a CI script runs it (dist/kube.js loads on the first cluster command). */
+export function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['dist/cli.js', ...args], { env: { ...process.env, KUBECONFIG: adminKubeconfig() } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }

@@ -2,10 +2,9 @@
 // produce (an image that cannot be pulled, a crash loop with its previous log, a pod no node can
 // take, a quota refusal), read through RevisionClient.describe and watched live by the observer.
 import assert from 'node:assert/strict';
-import { adminClient, adminCore, deleteNamespace, freshNamespace, makeSpec, waitFor } from '../cluster';
+import { adminClient, adminCore, cli, deleteNamespace, freshNamespace, makeSpec, waitFor } from '../cluster';
 import type { RevisionDetailsView } from '../../../src/shared/detailsProtocol';
 import type { ObservedRevision } from '../../../src/kube/revisionObserver';
-import { cli } from './observeFixture';
 
 describe('describe: why a revision is not ready, in the cluster\'s words', function () {
   this.timeout(300_000);

@@ -1,9 +1,8 @@
 // "Will it fit?" checked against reality: what the check predicts before Start is what the
 // scheduler and the quota admission then say.
 import assert from 'node:assert/strict';
-import { adminClient, adminCore, deleteNamespace, freshNamespace, makeSpec, waitFor } from '../cluster';
+import { adminClient, adminCore, cli, deleteNamespace, freshNamespace, makeSpec, waitFor } from '../cluster';
 import { waitForEvent } from '../simulation';
-import { cli } from './observeFixture';
 
 describe('fit check: the prediction before Start against the scheduler\'s verdict', function () {
   this.timeout(300_000);

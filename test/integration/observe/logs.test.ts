@@ -6,9 +6,8 @@ import { KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { RevisionClient } from '../../../src/kube/revisionClient';
 import type { LogEvent, RevisionLogStream } from '../../../src/kube/revisionLogs';
 import type { ObservedRevision, ObserverStatus } from '../../../src/kube/revisionObserver';
-import { adminClient, adminKubeconfig, clusterScript, deleteNamespace, freshNamespace, makeSpec, useOwnControlPlane, viewerKubeconfig, waitFor } from '../cluster';
+import { adminClient, adminKubeconfig, cli, clusterScript, deleteNamespace, freshNamespace, makeSpec, useOwnControlPlane, viewerKubeconfig, waitFor } from '../cluster';
 import { podLogFile } from '../simulation';
-import { cli } from './observeFixture';
 
 /** Follows a stream and keeps what it tells. */
 async function follow(stream: RevisionLogStream): Promise<{ events: LogEvent[]; lines: () => string[] }> {
