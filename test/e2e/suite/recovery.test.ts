@@ -40,6 +40,52 @@ async function rootLabelsIn(api: ExtensionTestApi, kind: string, message: string
   return roots.map((n) => String(api.revisionsTree.getTreeItem(n).label));
 }
 
+/**
+ * Picks `file` in VS Code's file dialog (the simple one a remote window uses), as a person does:
+ * type the path, look, press Enter, and look again. The dialog completes a path as it is typed and
+ * reads each folder on the way, so a keystroke can be lost while it rewrites the field, and Enter
+ * while it is still reading a folder can leave it open. Each attempt waits for the dialog to show
+ * the typed path and list the file before Enter, then for the dialog to close; an attempt that
+ * leaves it open is logged (with what the dialog says) and repeated.
+ */
+async function chooseInFileDialog(file: string, open: () => Promise<void>): Promise<void> {
+  const dialogOpen = async () => (await driver.count('.quick-input-widget:visible')) > 0;
+  const fileRow = `.quick-input-list .monaco-list-row:has-text(${JSON.stringify(basename(file))})`;
+  let shown = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if (!(await dialogOpen())) await open();
+    await driver.waitForSelector(quickInput);
+    // It fills in its starting folder and lists it, then places the cursor: select all after that.
+    await driver.waitFor(async () => (await driver.value(quickInput)).length > 0, { message: 'the file dialog\'s starting folder' });
+    await driver.waitForSelector('.quick-input-list .monaco-list-row');
+    await driver.press('Control+a', quickInput);
+    await driver.type(file, quickInput);
+    shown = await driver
+      .waitFor(async () => {
+        const value = await driver.value(quickInput);
+        return value === file || (value.length >= file.length && !file.startsWith(value)) ? value : undefined;
+      }, { message: 'the typed path in the file dialog', timeoutMs: 15_000 })
+      .catch(async () => driver.value(quickInput));
+    if (shown !== file) {
+      console.log(`    the file dialog showed "${shown}" after typing (attempt ${attempt})`);
+      continue;
+    }
+    // The dialog reads the typed folder before it knows the file: Enter before then is lost.
+    const listed = await driver.waitForSelector(fileRow, { timeoutMs: driver.Deadline.ui }).then(() => true, () => false);
+    if (!listed) {
+      console.log(`    the file dialog did not list ${basename(file)} (attempt ${attempt})`);
+      continue;
+    }
+    await driver.press('Enter', quickInput);
+    const closed = await driver.waitFor(async () => !(await dialogOpen()), { message: 'the file dialog to close', timeoutMs: driver.Deadline.ui }).then(() => true, () => false);
+    if (closed) return;
+    const message = await driver.text('.quick-input-widget .quick-input-message');
+    console.log(`    the file dialog stayed open after Enter, showing "${await driver.value(quickInput)}"${message ? ` and "${message}"` : ''} (attempt ${attempt})`);
+  }
+  await driver.screenshot('recovery-file-dialog-stuck');
+  assert.fail(`the file dialog did not take ${file} in three attempts; it last showed "${shown}"`);
+}
+
 describe('Revisions view with no kubeconfig at all', () => {
   let api: ExtensionTestApi;
   const admin = () => required('SERVE_REVISIONS_ADMIN_KUBECONFIG');
@@ -95,26 +141,7 @@ describe('Revisions view with no kubeconfig at all', () => {
 
   it('lets the person choose a kubeconfig file from the welcome view; the tree appears', async () => {
     await driver.waitFor(() => api.revisionsModel.state.kind === 'noKubeconfig', { message: 'the no-kubeconfig state' });
-    await driver.click(`${sidebar} .welcome-view-content .monaco-button:has-text("Choose Kubeconfig File")`);
-    // VS Code's file dialog (the simple one a remote window uses): type the path, press Enter.
-    await driver.waitForSelector(quickInput);
-    // The dialog completes a path as it is typed and reads each folder on the way; a keystroke
-    // that lands while it rewrites the field can be lost. A person would look and type it again.
-    let seen = '';
-    for (let attempt = 1; attempt <= 3 && seen !== admin(); attempt++) {
-      await driver.press('Control+a', quickInput);
-      await driver.type(admin(), quickInput);
-      seen = await driver.waitFor(async () => {
-        const value = await driver.value(quickInput);
-        return value === admin() || (value.length >= admin().length && !admin().startsWith(value)) ? value : undefined;
-      }, { message: 'the typed path in the file dialog', timeoutMs: 15_000 }).catch(async () => driver.value(quickInput));
-      if (seen !== admin()) console.log(`    the file dialog showed "${seen}" after typing (attempt ${attempt})`);
-    }
-    assert.equal(seen, admin(), 'the typed path in the file dialog');
-    // The dialog reads the typed folder before it knows the file: Enter before then is lost (it
-    // was, on a loaded machine). Wait until it lists the file itself.
-    await driver.waitForSelector(`.quick-input-list .monaco-list-row:has-text(${JSON.stringify(basename(admin()))})`);
-    await driver.press('Enter', quickInput);
+    await chooseInFileDialog(admin(), () => driver.click(`${sidebar} .welcome-view-content .monaco-button:has-text("Choose Kubeconfig File")`));
     await driver.waitFor(() => settings().get<string>('kubeconfig') === admin(), { message: 'the setting pointing at the chosen file' });
     await treeWorks(api, 'the tree on the chosen kubeconfig');
     assert.equal(api.revisionsModel.where?.context, currentContext(admin()));
