@@ -12,7 +12,7 @@ import { meetsFloor, NodeFloor } from '../core/runtimeFloor';
 import type * as KubeModule from '../kube/index';
 
 export type Kube = typeof KubeModule;
-export type { ClusterLookups, CreateResult, DryRunResult, FitVerdict, KubeconfigContexts, LocalForward, LogEvent, LogRequest, MetricsReading, NamespaceWatcher, ObservedRevision, ObserverStatus, RevisionClient, RevisionLogStream, RevisionObserver, RolloutDriver, ServingReconciler, TrafficClient } from '../kube/index';
+export type { ClusterLookups, CreateResult, DryRunResult, FitVerdict, KubeconfigContexts, LocalForward, LogEvent, LogRequest, MetricsReading, NamespaceWatcher, ObservedRevision, ObserverStatus, RevisionClient, RevisionLogStream, RevisionObserver, RolloutDriver, DataPlaneReconciler, TrafficClient } from '../kube/index';
 
 let loaded: Kube | undefined;
 

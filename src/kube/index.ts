@@ -18,4 +18,4 @@ export { type ObservedRevision, type ObserverStatus, type RevisionObserver } fro
 export { type DriveOptions, type DriveResult, type RolloutDriver } from './rolloutDriver';
 export { type RouteAllOptions, type TrafficClient } from './trafficClient';
 export { trafficCommand, type TrafficEdit } from './trafficActions';
-export { type ServingReconciler } from './servingReconciler';
+export { type DataPlaneReconciler } from './dataPlaneReconciler';

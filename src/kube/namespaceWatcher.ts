@@ -8,8 +8,8 @@
  */
 import { describeKubeError, httpStatus } from '../core/kube/kubeErrors';
 import { nameAfterService, TreeCollections, type TreeCollection } from '../core/kube/labels';
-import { NamespaceIndex, type IndexChange } from '../core/kube/namespaceIndex';
-import type { NamespaceObjects, ServiceModel } from '../core/kube/revisionState';
+import { NamespaceIndex, type IndexChange, type ServingInputs } from '../core/kube/namespaceIndex';
+import type { ServiceModel } from '../core/kube/revisionState';
 import type { ClusterConnection } from './clusterConnection';
 import { CollectionReflector, PageSizes, type ReflectorStore } from './collectionReflector';
 
@@ -156,8 +156,8 @@ export class NamespaceWatcher {
     return this.synced ? this.index.services() : this.index.services((name) => this.complete(name));
   }
 
-  /** The service objects and their services' pods, as the serving label reconciler reads them. */
-  snapshot(): Pick<NamespaceObjects, 'serviceObjects' | 'pods'> {
+  /** The service objects, their services' pods and stable Services, as the data plane reconciler reads them. */
+  snapshot(): ServingInputs {
     return this.index.servingInputs();
   }
 

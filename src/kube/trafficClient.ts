@@ -19,7 +19,7 @@ import type { RevisionStore } from './revisionStore';
 import { RolloutDriver, type DriveOptions } from './rolloutDriver';
 import { clientDescription, type Rollouts } from './rollouts';
 import type { NamespaceWatcher } from './namespaceWatcher';
-import { ServingReconciler } from './servingReconciler';
+import { DataPlaneReconciler } from './dataPlaneReconciler';
 import type { TrafficActions, TrafficEdit } from './trafficActions';
 
 export interface RouteAllOptions {
@@ -66,11 +66,13 @@ export class TrafficClient {
   }
 
   /**
-   * Labels the pods of a namespace's splits as they come and go, from `watcher`'s events (pods a
-   * scale-up creates); `onProblem` hears once when this client may not patch pods. Started at once.
+   * Keeps the namespace's data plane in line with its services' stored traffic while `watcher`
+   * watches (dataPlaneReconciler.ts): labels the pods of splits as they come and go, and reconciles
+   * a service whose routing a writer left behind its stored traffic. `onProblem` hears what it
+   * could not do (once when this client may not write). Started at once.
    */
-  reconcileWhileWatching(watcher: NamespaceWatcher, onProblem: (message: string) => void): ServingReconciler {
-    const reconciler = new ServingReconciler(watcher, (pod, namespace, serving) => this.dataPlane.patchServingLabel(pod, namespace, serving), onProblem);
+  reconcileWhileWatching(watcher: NamespaceWatcher, onProblem: (message: string) => void): DataPlaneReconciler {
+    const reconciler = new DataPlaneReconciler(watcher, { patchServingLabel: (pod, namespace, serving) => this.dataPlane.patchServingLabel(pod, namespace, serving), reconcileService: (service, namespace) => this.reconcile(service, namespace) }, onProblem);
     reconciler.start();
     return reconciler;
   }

@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { splitAtStep } from '../../src/core/traffic/rollout';
 import { RevisionClient } from '../../src/kube/revisionClient';
 import { adminClient, clusterScript, deleteNamespace, freshNamespace, makeSpec, useOwnControlPlane, viewerKubeconfig, waitFor } from './cluster';
-import { dataPlanes, expectedRouting, httpRoute, routed, runningRevisions, shares, storedRecord, storedTraffic } from './trafficFixture';
+import { dataPlanes, expectedRouting, httpRoute, routed, runningRevisions, servingLabels, shares, storedRecord, storedTraffic, storeTrafficOnly } from './trafficFixture';
 
 for (const plane of dataPlanes) {
   describe(`traffic on ${plane.title}: conflicts and numbers`, function () {
@@ -44,6 +44,31 @@ for (const plane of dataPlanes) {
       assert.deepEqual(await storedTraffic(namespace, 'iris'), [{ revision: winner, percent: 50 }, { revision: 1, percent: 50 }], "the winner's split, whole");
       assert.deepEqual(await routed(namespace, 'iris'), expectedRouting(plane, 'iris', { 1: 50, [winner]: 50 }), "the cluster routes the winner's split, nothing of the loser's");
       assert.equal((await client.traffic.service('iris')).traffic?.dataPlane, plane.name);
+    });
+
+    it('is put back in line by a client watching the namespace when a writer stored a change and stopped before routing it', async () => {
+      await plane.choose(client, 'iris');
+      await runningRevisions(client, 'iris', 2);
+      assert.deepEqual(await routed(namespace, 'iris'), expectedRouting(plane, 'iris', { 1: 100 }), 'the first revision started serves it all');
+      const watcher = client.watch();
+      await watcher.start();
+      const problems: string[] = [];
+      const reconciler = client.traffic.reconcileWhileWatching(watcher, (m) => problems.push(m));
+      try {
+        await storeTrafficOnly(namespace, 'iris', [{ revision: 1, percent: 50 }, { revision: 2, percent: 50 }]);
+        await waitFor(async () => isDeepStrictEqual(await routed(namespace, 'iris'), expectedRouting(plane, 'iris', { 1: 50, 2: 50 })) || undefined, 'the watching client routing the stored split');
+        await waitFor(async () => {
+          const labels = await servingLabels(namespace, 'iris');
+          return [1, 2].every((r) => (labels.get(r)?.length ?? 0) > 0 && labels.get(r)?.every((l) => l === 'true')) || undefined;
+        }, 'the pods of both revisions labelled as serving');
+        // And back, as a rollback stored by a client that stopped at once.
+        await storeTrafficOnly(namespace, 'iris', [{ revision: 2, percent: 100 }]);
+        await waitFor(async () => isDeepStrictEqual(await routed(namespace, 'iris'), expectedRouting(plane, 'iris', { 2: 100 })) || undefined, 'the watching client routing all to revision 2');
+        assert.deepEqual(problems, []);
+      } finally {
+        reconciler.stop();
+        await watcher.stop();
+      }
     });
 
     it('never gives a number twice: the counter survives deleting the newest revision', async () => {
@@ -163,6 +188,18 @@ describe('a rollout when the API server goes away, on both data planes', functio
       }, 'every viewer to show it paused, its driver gone', 60_000);
       assert.equal(view.state, 'paused');
       console.log(`      paused at step ${rollout.step + 1} (${plan.steps[rollout.step]}%), the cluster routing step ${(whole ?? 0) + 1}`);
+
+      // Any client watching the namespace (a VS Code window showing it) routes the stored step, without a resume.
+      const watching = adminClient(namespace);
+      const watcher = watching.watch();
+      await watcher.start();
+      const reconciler = watching.traffic.reconcileWhileWatching(watcher, () => undefined);
+      try {
+        await waitFor(async () => isDeepStrictEqual(await routed(namespace, 'iris'), expectedRouting(plane, 'iris', atStep(rollout.step))) || undefined, 'a watching client routing the paused step');
+      } finally {
+        reconciler.stop();
+        await watcher.stop();
+      }
 
       const resumed = adminClient(namespace);
       await resumed.traffic.resumeRollout('iris', undefined, 'driver B');

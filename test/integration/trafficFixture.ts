@@ -19,6 +19,16 @@ export async function storedTraffic(namespace: string, service: string): Promise
   return (await storedRecord(namespace, service)).traffic;
 }
 
+/**
+ * Stores `traffic` in the service object and changes nothing else, as a client does that wrote a
+ * change and stopped (or lost the API server) before routing it. Written by hand, as kubectl would.
+ */
+export async function storeTrafficOnly(namespace: string, service: string, traffic: TrafficTarget[]): Promise<void> {
+  const object = await adminCore().readNamespacedConfigMap({ name: service, namespace });
+  const record = JSON.parse(object.data?.[ServiceObjectKey] ?? '{}') as ServiceRecord;
+  await adminCore().replaceNamespacedConfigMap({ name: service, namespace, body: { ...object, data: { ...object.data, [ServiceObjectKey]: JSON.stringify({ ...record, traffic }) } } });
+}
+
 export async function stableSelectorOf(namespace: string, service: string): Promise<Record<string, string> | undefined> {
   return (await adminCore().readNamespacedService({ name: service, namespace })).spec?.selector;
 }

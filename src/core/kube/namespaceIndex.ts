@@ -18,6 +18,14 @@ export interface CollectionObject {
 }
 
 /** A service and, when the object belongs to one, the revision an index change touched. */
+/** What a watching client reads to keep the data plane in line (kube/dataPlaneReconciler.ts). */
+export interface ServingInputs {
+  serviceObjects: V1ConfigMap[];
+  pods: V1Pod[];
+  /** The stable Service of each service that has one, by service name. */
+  stableServices: Map<string, V1Service>;
+}
+
 export interface IndexChange {
   service: string;
   revision?: number;
@@ -223,16 +231,18 @@ export class NamespaceIndex {
     return model;
   }
 
-  /** Each service object with the pods of its service: what the serving label reconciler needs. */
-  servingInputs(): { serviceObjects: V1ConfigMap[]; pods: V1Pod[] } {
+  /** The service objects with their services' pods and stable Services: what the data plane reconciler reads. */
+  servingInputs(): ServingInputs {
     const serviceObjects: V1ConfigMap[] = [];
     const pods: V1Pod[] = [];
-    for (const entry of this.entries.values()) {
+    const stableServices = new Map<string, V1Service>();
+    for (const [service, entry] of this.entries) {
       if (!entry.object) continue;
       serviceObjects.push(entry.object);
+      if (entry.stable) stableServices.set(service, entry.stable);
       for (const revisionPods of entry.pods.values()) pods.push(...revisionPods.values());
     }
-    return { serviceObjects, pods };
+    return { serviceObjects, pods, stableServices };
   }
 }
 

@@ -11,7 +11,7 @@
 import type { V1EndpointSlice, V1OwnerReference, V1Pod, V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { Labels, revisionObjectName, serviceLabels } from '../kube/labels';
 import { apportion } from './trafficPolicy';
-import { servingTargets, type GatewayParent, type TrafficTarget } from './trafficModel';
+import { servingTargets, type GatewayParent, type ServiceRecord, type TrafficTarget } from './trafficModel';
 
 export const GatewayGroup = 'gateway.networking.k8s.io';
 export const GatewayVersion = 'v1';
@@ -33,6 +33,22 @@ export function stableSelector(service: string, traffic: readonly TrafficTarget[
   const only = serving.length === 1 ? serving[0] : undefined;
   if (only) return { [Labels.service]: service, [Labels.revision]: String(only.revision) };
   return { [Labels.service]: service, [Labels.serving]: 'true' };
+}
+
+/**
+ * What a namespace watch can tell of a service's data plane against its stored record: `inLine`
+ * when the stable Service (the only part a watch sees: tag Services and the HTTPRoute are not
+ * watched) already selects what the record says and is owned by its service object `uid`;
+ * `drifted` when it does not; `unseen` when the record has tags or a Gateway, whose objects must
+ * be read to know. Pod labels are checked pod by pod (wantsServingLabel).
+ */
+export function watchedDataPlane(record: ServiceRecord, stable: V1Service | undefined, uid: string): 'inLine' | 'drifted' | 'unseen' {
+  if (record.settings.gateway || record.traffic.some((t) => (t.tags?.length ?? 0) > 0)) return 'unseen';
+  // Nothing serves and there is no stable Service yet: the plane has nothing to carry.
+  if (!stable) return servingTargets(record.traffic).length === 0 ? 'inLine' : 'drifted';
+  const owned = stable.metadata?.ownerReferences?.some((o) => o.uid === uid) ?? false;
+  const sorted = (selector: Record<string, string>) => JSON.stringify(Object.entries(selector).sort());
+  return owned && sorted(stable.spec?.selector ?? {}) === sorted(stableSelector(record.service, record.traffic)) ? 'inLine' : 'drifted';
 }
 
 /** Whether a pod of `revision` should carry the serving label. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { kubeErrorOf, type KubeErrorKind } from '../../core/kube/kubeErrors';
 import type { ServiceModel } from '../../core/kube/revisionState';
-import type { NamespaceWatcher, ServingReconciler } from '../../bundles/loadKube';
+import type { DataPlaneReconciler, NamespaceWatcher } from '../../bundles/loadKube';
 import { rolloutActive } from '../../core/traffic/trafficModel';
 import type { ClusterSession } from '../common/clusterSession';
 import type { Logger } from '../common/logger';
@@ -32,7 +32,7 @@ const RolloutLookMs = 5000;
  */
 export class RevisionsTreeModel implements vscode.Disposable {
   private watcher: NamespaceWatcher | undefined;
-  private reconciler: ServingReconciler | undefined;
+  private reconciler: DataPlaneReconciler | undefined;
   private rolloutTimer: NodeJS.Timeout | undefined;
   private generation = 0;
   private servicesByName = new Map<string, ServiceModel>();
@@ -200,11 +200,12 @@ export class RevisionsTreeModel implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.clear();
-    // New pods of a split get their serving label from this window while it watches.
+    // While it watches, this window keeps the namespace's routing in line with the stored traffic:
+    // new pods of a split get their serving label, and a route a writer left behind is healed.
     try {
       this.reconciler = this.session.getClient().traffic.reconcileWhileWatching(watcher, (message) => this.logger.warn(message));
     } catch (error) {
-      this.logger.warn(`Not labelling the pods of traffic splits: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`Not keeping the routing of traffic splits in line: ${error instanceof Error ? error.message : String(error)}`);
     }
     // A rollout whose driver goes silent shows as paused without any event: look again now and then.
     this.rolloutTimer = setInterval(() => {

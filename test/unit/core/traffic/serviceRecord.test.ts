@@ -3,7 +3,7 @@ import type { V1EndpointSlice, V1Pod } from '@kubernetes/client-node';
 import { Labels, ServiceObjectKey } from '../../../../src/core/kube/labels';
 import { renderRevision } from '../../../../src/core/kube/renderObjects';
 import { buildNamespaceModel, NamespaceIndex } from '../../../../src/core/kube/namespaceIndex';
-import { effectiveShares, renderHttpRoute, renderTagService, stableSelector, TagHeader } from '../../../../src/core/traffic/dataPlane';
+import { effectiveShares, renderHttpRoute, renderStableService, renderTagService, stableSelector, TagHeader, watchedDataPlane } from '../../../../src/core/traffic/dataPlane';
 import { applyStep, beginRollout } from '../../../../src/core/traffic/rollout';
 import { emptyServiceRecord, migratedServiceRecord, readServiceRecord, renderServiceObject, serviceRecordJson } from '../../../../src/core/traffic/serviceRecord';
 import type { ServiceRecord } from '../../../../src/core/traffic/trafficModel';
@@ -68,6 +68,26 @@ describe('the service object', () => {
   it('selects one revision exactly at 100 %, else the pods carrying the serving label', () => {
     assert.deepEqual(stableSelector('iris', [{ revision: 2, percent: 100 }, { revision: 3, percent: 0, tags: ['canary'] }]), { [Labels.service]: 'iris', [Labels.revision]: '2' });
     assert.deepEqual(stableSelector('iris', record.traffic), { [Labels.service]: 'iris', [Labels.serving]: 'true' });
+  });
+
+  it('tells from a watched stable Service whether the plain data plane carries the record, and when it cannot tell', () => {
+    const plain: ServiceRecord = { service: 'iris', revisionCounter: 3, traffic: [{ revision: 3, percent: 50 }, { revision: 2, percent: 50 }], settings: {} };
+    const ports = [{ port: 80, targetPort: 8080 }];
+    const carrying = (traffic: ServiceRecord['traffic'], uid = 'u1') => renderStableService('iris', 'ml', ports, stableSelector('iris', traffic), { uid });
+    assert.equal(watchedDataPlane(plain, carrying(plain.traffic), 'u1'), 'inLine');
+    // One step behind: the Service still selects revision 2 alone while the record splits.
+    assert.equal(watchedDataPlane(plain, carrying([{ revision: 2, percent: 100 }]), 'u1'), 'drifted');
+    // Another service object (deleted and made again) does not own it.
+    assert.equal(watchedDataPlane(plain, carrying(plain.traffic, 'old'), 'u1'), 'drifted');
+    assert.equal(watchedDataPlane(plain, undefined, 'u1'), 'drifted');
+    assert.equal(watchedDataPlane({ ...plain, traffic: [] }, undefined, 'u1'), 'inLine');
+    // The API server returns the selector's keys in its own order.
+    const reordered = carrying(plain.traffic);
+    reordered.spec = { ...reordered.spec, selector: Object.fromEntries(Object.entries(reordered.spec?.selector ?? {}).reverse()) };
+    assert.equal(watchedDataPlane(plain, reordered, 'u1'), 'inLine');
+    // A route or a tag's Service is not watched: it must be read.
+    assert.equal(watchedDataPlane(record, carrying(record.traffic), 'u1'), 'unseen');
+    assert.equal(watchedDataPlane({ ...plain, traffic: [{ revision: 3, percent: 100, tags: ['canary'] }] }, carrying([{ revision: 3, percent: 100 }]), 'u1'), 'unseen');
   });
 
   it('routes through the Gateway with weights and one header rule per tag', () => {
