@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cli, deleteNamespace, freshNamespace, viewerKubeconfig, waitFor } from './cluster';
+import { cli, deleteNamespace, freshNamespace, scratchDir, viewerKubeconfig, waitFor } from './cluster';
 
 describe('serve-revisions CLI against the local control plane', function () {
   this.timeout(300_000);
@@ -57,10 +57,9 @@ describe('serve-revisions CLI against the local control plane', function () {
   });
 
   it('sets and prints traffic, rolls out with --wait, and diffs two revisions: the contract scripts rely on', async () => {
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'cli-traffic-'));
+    const dir = scratchDir('cli-traffic-');
     const spec = (image: string, replicas: number) => `apiVersion: serve-revisions/v1\nkind: Revision\nservice: iris\nmessage: m\nimage: ${image}\nresources: {cpu: 100m, memory: 128Mi}\nports: [{name: http, containerPort: 3000}]\nreplicas: ${replicas}\n`;
     writeFileSync(join(dir, 'a.revision.yaml'), spec('ghcr.io/acme/iris:1.0.0', 1));
     writeFileSync(join(dir, 'b.revision.yaml'), spec('ghcr.io/acme/iris:1.1.0', 1));
@@ -119,10 +118,9 @@ describe('serve-revisions CLI against the local control plane', function () {
   });
 
   it('waits for a start with --wait and fails on a broken image with the reason', async () => {
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'bad-image.revision.yaml');
+    const file = join(scratchDir('cli-'), 'bad-image.revision.yaml');
     writeFileSync(file, 'apiVersion: serve-revisions/v1\nkind: Revision\nservice: broken\nmessage: m\nimage: registry.invalid/model-server:fail-pull\nresources: {cpu: 100m, memory: 128Mi}\nports: [{name: http, containerPort: 80}]\n');
     assert.equal((await cli('create', file, '-n', namespace)).code, 0);
     const started = await cli('start', 'broken', '1', '--wait', '--timeout', '240', '-n', namespace);

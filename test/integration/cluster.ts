@@ -120,6 +120,18 @@ export function useOwnControlPlane(): void {
   });
 }
 
+const scratchDirs: string[] = [];
+/** A temporary folder for a test's files, removed when the test process ends (a failed test too). */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (scratchDirs.push(dir) === 1) {
+    process.on('exit', () => {
+      for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  return dir;
+}
+
 /** The bundled CLI as a person or a CI script runs it (dist/kube.js loads on the first cluster command). */
 export function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

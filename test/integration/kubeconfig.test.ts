@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { kubeErrorOf } from '../../src/core/kube/kubeErrors';
 import { readContexts } from '../../src/kube/clusterConnection';
 import { RevisionClient } from '../../src/kube/revisionClient';
-import { adminKubeconfig } from './cluster';
+import { adminKubeconfig, scratchDir } from './cluster';
 
 interface KubeconfigFile {
   clusters: Array<{ name: string; cluster: Record<string, unknown> }>;
@@ -26,7 +25,7 @@ describe('kubeconfig handling as kubectl does it', function () {
   it('merges several KUBECONFIG files, runs an exec credential plugin, and never writes the files', async () => {
     const admin = parse(readFileSync(adminKubeconfig(), 'utf8')) as KubeconfigFile;
     const user = admin.users[0]?.user ?? {};
-    const dir = mkdtempSync(join(tmpdir(), 'kubeconfig-'));
+    const dir = scratchDir('kubeconfig-');
     // The plugin hands out the admin's client certificate, as cloud CLIs hand out tokens.
     const plugin = join(dir, 'credential-plugin.js');
     writeFileSync(
@@ -61,7 +60,7 @@ describe('kubeconfig handling as kubectl does it', function () {
   });
 
   it('tells "no kubeconfig at all" from a broken one, as data', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kubeconfig-'));
+    const dir = scratchDir('kubeconfig-');
     process.env['KUBECONFIG'] = [join(dir, 'absent-a'), join(dir, 'absent-b')].join(delimiter);
     for (const attempt of [() => RevisionClient.connect(), () => readContexts()]) {
       assert.throws(attempt, (error: unknown) => {

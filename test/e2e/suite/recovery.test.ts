@@ -3,14 +3,13 @@
 // not read, and an empty namespace. Each is clicked through to a working tree, like a person
 // does: welcome buttons, tree rows, the file dialog and the pickers, through the driver.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { parse, stringify } from 'yaml';
 import type { ExtensionTestApi } from '../../../src/extension/extension';
 import * as driver from './driver';
-import { adminClient, extensionApi, freshNamespace } from './tree.fixture';
+import { adminClient, extensionApi, freshNamespace, removeScratchDirs, scratchDir } from './tree.fixture';
 
 const settings = () => vscode.workspace.getConfiguration('serveRevisions');
 const sidebar = '.part.sidebar';
@@ -97,7 +96,7 @@ describe('Revisions view with no kubeconfig at all', () => {
     // As on a machine with no cluster set up: no KUBECONFIG, and a home without ~/.kube/config.
     // The tests run inside the extension host, so this is the extension's environment too.
     delete process.env.KUBECONFIG;
-    process.env.HOME = mkdtempSync(join(tmpdir(), 'home-without-kubeconfig-'));
+    process.env.HOME = scratchDir('home-without-kubeconfig-');
     await settings().update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('serveRevisions.refresh');
   });
@@ -110,6 +109,7 @@ describe('Revisions view with no kubeconfig at all', () => {
     await settings().update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('serveRevisions.switchContext', currentContext(admin()));
     await treeWorks(api, 'the tree back on the admin kubeconfig');
+    removeScratchDirs();
   });
 
   it('says so in the welcome view, alone, and still offers to write a spec', async () => {
@@ -162,11 +162,12 @@ describe('Revisions view, from a stale or forbidden choice to a working tree', (
     await settings().update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('serveRevisions.switchContext', currentContext(admin()));
     await treeWorks(api, 'the tree back on the admin kubeconfig');
+    removeScratchDirs();
   });
 
   it('says a stored context is gone from the kubeconfig, and Switch Context gets a working tree', async () => {
     // A kubeconfig with a second context "gone", chosen in this workspace...
-    const file = join(mkdtempSync(join(tmpdir(), 'stale-context-')), 'config');
+    const file = join(scratchDir('stale-context-'), 'config');
     const original = readFileSync(admin(), 'utf8');
     const config = parse(original) as { contexts: Array<{ name: string; context: Record<string, string> }> };
     const first = config.contexts[0];

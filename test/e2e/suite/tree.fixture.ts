@@ -1,6 +1,9 @@
 // Shared by tree.test.ts and commands.test.ts: a fresh namespace seeded through the admin
 // kubeconfig with the real RevisionClient (the extension's own dist/kube.js), and readers of
 // what the Revisions view shows, taken from the same provider the view draws from.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Kube, RevisionClient } from '../../../src/bundles/loadKube';
 import type { RevisionSpec } from '../../../src/core/spec/revisionSpec';
@@ -10,6 +13,19 @@ import type { TreeNode } from '../../../src/extension/tree/treeNodes';
 import { Deadline, waitFor } from './driver';
 
 export const extensionId = 'serve-revisions.serve-revisions';
+
+const scratchDirs: string[] = [];
+/** A temporary folder for a test's files; removeScratchDirs() in the suite's after hook removes it. */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+export function removeScratchDirs(): void {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 
 export async function extensionApi(): Promise<ExtensionTestApi> {
   const ext = vscode.extensions.getExtension<ExtensionTestApi>(extensionId);

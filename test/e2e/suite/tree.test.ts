@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { RevisionClient } from '../../../src/kube/index';
 import type { ExtensionTestApi } from '../../../src/extension/extension';
 import * as driver from './driver';
-import { adminClient, extensionApi, freshNamespace, revisionNode, shownRevisions, spec, waitForShown } from './tree.fixture';
+import { adminClient, extensionApi, freshNamespace, removeScratchDirs, revisionNode, scratchDir, shownRevisions, spec, waitForShown } from './tree.fixture';
 
 const repo = join(__dirname, '../../../..');
 
@@ -174,6 +174,7 @@ describe('Revisions tree when the cluster says no', () => {
   afterEach(async () => {
     await settings().update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('serveRevisions.switchContext', currentContext(process.env.SERVE_REVISIONS_ADMIN_KUBECONFIG ?? ''));
+    removeScratchDirs();
   });
 
   /** The labels of the root nodes, once the tree has left the loading state. */
@@ -185,10 +186,9 @@ describe('Revisions tree when the cluster says no', () => {
   it('shows an unreachable cluster as an error node offering a retry', async () => {
     const admin = process.env.SERVE_REVISIONS_ADMIN_KUBECONFIG;
     assert.ok(admin);
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const unreachable = join(mkdtempSync(join(tmpdir(), 'tree-e2e-')), 'unreachable.kubeconfig');
+    const unreachable = join(scratchDir('tree-e2e-'), 'unreachable.kubeconfig');
     // Same credentials, a port nothing listens on.
     writeFileSync(unreachable, readFileSync(admin, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:9'));
     await settings().update('kubeconfig', unreachable, vscode.ConfigurationTarget.Global);

@@ -2,7 +2,7 @@
 // stderr and no stack trace, unless --debug or SERVE_REVISIONS_DEBUG=1 asks for one.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,6 +19,8 @@ function run(args: string[], env: Record<string, string> = {}): { status: number
 const stackLine = /^\s+at .+:\d+:\d+\)?$/m;
 
 describe('serve-revisions executable, last resort', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
   it('prints one line and how to get the details, exit 70, on an unexpected failure', () => {
     const { status, stdout, stderr } = run(['list', '-n', 'demo']);
     assert.equal(status, 70);

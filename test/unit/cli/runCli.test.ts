@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,8 @@ const fakeKube = {
 } as never;
 
 describe('serve-revisions CLI', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
   it('validates the examples with exit code 0 and no output', async () => {
     const result = await cli('validate', 'examples/iris-bentoml.revision.yaml', 'examples/llama-vllm-gpu.revision.yaml', 'examples/whisper-volumes.revision.yaml');
     assert.deepEqual(result, { code: 0, stdout: '', stderr: '' });
