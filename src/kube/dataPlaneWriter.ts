@@ -10,7 +10,7 @@ import { ApisApi, type V1Pod, type V1Service, type V1ServicePort } from '@kubern
 import { describeKubeError, httpStatus, KubeActionError } from '../core/kube/kubeErrors';
 import { Labels, ManagedSelector } from '../core/kube/labels';
 import { servicePorts } from '../core/kube/renderObjects';
-import { GatewayGroup, GatewayVersion, podRevision, renderHttpRoute, renderStableService, renderTagService, stableSelector, tagServiceName, wantsServingLabel } from '../core/traffic/dataPlane';
+import { GatewayGroup, GatewayVersion, podRevision, renderHttpRoute, renderStableService, renderTagService, sameSelector, stableSelector, tagServiceName, wantsServingLabel } from '../core/traffic/dataPlane';
 import { servingTargets, type ServiceRecord } from '../core/traffic/trafficModel';
 import { applySpecDefaults } from '../core/spec/specDefaults';
 import { applyObject, deleteObject, FieldManager, mergePatchOptions, type KubeApis } from './applyObject';
@@ -115,10 +115,8 @@ export class DataPlaneWriter {
     if (!ports) return;
     const selector = stableSelector(record.service, record.traffic);
     const owned = current?.metadata?.ownerReferences?.some((o) => o.uid === uid) ?? false;
-    // The API server returns a map's keys sorted: compare as sorted pairs.
-    const sameSelector = JSON.stringify(Object.entries(current?.spec?.selector ?? {}).sort()) === JSON.stringify(Object.entries(selector).sort());
     const samePorts = !primary || JSON.stringify(current?.spec?.ports?.map((p) => p.port)) === JSON.stringify(ports.map((p) => p.port));
-    if (current && owned && sameSelector && samePorts) return;
+    if (current && owned && sameSelector(current.spec?.selector, selector) && samePorts) return;
     await applyObject(this.apis, renderStableService(record.service, namespace, ports.map(({ name, port, targetPort, protocol, appProtocol }) => ({ ...(name ? { name } : {}), port, ...(targetPort !== undefined ? { targetPort } : {}), ...(protocol ? { protocol } : {}), ...(appProtocol ? { appProtocol } : {}) })), selector, { uid }));
   }
 

@@ -17,7 +17,6 @@ export interface CollectionObject {
   metadata?: V1ObjectMeta;
 }
 
-/** A service and, when the object belongs to one, the revision an index change touched. */
 /** What a watching client reads to keep the data plane in line (kube/dataPlaneReconciler.ts). */
 export interface ServingInputs {
   serviceObjects: V1ConfigMap[];
@@ -26,6 +25,7 @@ export interface ServingInputs {
   stableServices: Map<string, V1Service>;
 }
 
+/** A service and, when the object belongs to one, the revision an index change touched. */
 export interface IndexChange {
   service: string;
   revision?: number;

@@ -47,8 +47,13 @@ export function watchedDataPlane(record: ServiceRecord, stable: V1Service | unde
   // Nothing serves and there is no stable Service yet: the plane has nothing to carry.
   if (!stable) return servingTargets(record.traffic).length === 0 ? 'inLine' : 'drifted';
   const owned = stable.metadata?.ownerReferences?.some((o) => o.uid === uid) ?? false;
-  const sorted = (selector: Record<string, string>) => JSON.stringify(Object.entries(selector).sort());
-  return owned && sorted(stable.spec?.selector ?? {}) === sorted(stableSelector(record.service, record.traffic)) ? 'inLine' : 'drifted';
+  return owned && sameSelector(stable.spec?.selector, stableSelector(record.service, record.traffic)) ? 'inLine' : 'drifted';
+}
+
+/** Whether two selectors are the same; the API server returns a map's keys sorted, so compare sorted pairs. */
+export function sameSelector(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const sorted = (selector: Record<string, string> | undefined) => JSON.stringify(Object.entries(selector ?? {}).sort());
+  return sorted(a) === sorted(b);
 }
 
 /** Whether a pod of `revision` should carry the serving label. */
