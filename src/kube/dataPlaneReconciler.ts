@@ -46,7 +46,8 @@ export class DataPlaneReconciler {
   private readonly inFlight = new Set<string>();
   /** Per service, what this client last saw carried into the cluster (`carried`). */
   private readonly settled = new Map<string, string>();
-  private readonly healing = new Map<string, { timer: NodeJS.Timeout; delayMs: number; failed: boolean }>();
+  /** Services with a heal scheduled, and its timer. */
+  private readonly healing = new Map<string, NodeJS.Timeout>();
   private disabled = false;
   private stopped = false;
   private unsubscribe: (() => void) | undefined;
@@ -57,19 +58,22 @@ export class DataPlaneReconciler {
     private readonly onProblem: (message: string) => void,
   ) {}
 
+  /** One run for every change that arrives within SettleMs. */
+  private runSoon(): void {
+    if (this.stopped) return;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.run();
+    }, SettleMs);
+  }
+
   start(): void {
-    const soon = () => {
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        void this.run();
-      }, SettleMs);
-    };
     const offChange = this.watcher.onChange((change) => {
-      if (change.kind === 'pods' || change.kind === 'serviceObjects' || change.kind === 'services') soon();
+      if (change.kind === 'pods' || change.kind === 'serviceObjects' || change.kind === 'services') this.runSoon();
     });
     // Listed whole (at first, or again after the API server was away): every service can be judged.
     const offStatus = this.watcher.onStatus((status) => {
-      if (status.kind === 'synced') soon();
+      if (status.kind === 'synced') this.runSoon();
     });
     this.unsubscribe = () => {
       offChange();
@@ -124,8 +128,7 @@ export class DataPlaneReconciler {
   }
 
   private scheduleHeal(service: string, delayMs: number, failed = false): void {
-    const timer = setTimeout(() => void this.heal(service, delayMs, failed), delayMs);
-    this.healing.set(service, { timer, delayMs, failed });
+    this.healing.set(service, setTimeout(() => void this.heal(service, delayMs, failed), delayMs));
   }
 
   /** Reconciles one service unless its watched stable Service shows it in line by now. */
@@ -144,8 +147,8 @@ export class DataPlaneReconciler {
       this.healing.delete(service);
       this.settled.set(service, carried(read.record, uid));
       if (failed) this.onProblem(`The routing of "${service}" is in line with its traffic again.`);
-      // A change that arrived meanwhile is looked at now.
-      void this.run();
+      // A change that arrived meanwhile is looked at next (with the other heals that end now).
+      this.runSoon();
     } catch (error) {
       // DataPlaneWriter describes what it could not do; the status stays on the error.
       const status = kubeErrorOf(error)?.status ?? httpStatus(error);
@@ -174,7 +177,7 @@ export class DataPlaneReconciler {
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    for (const { timer } of this.healing.values()) clearTimeout(timer);
+    for (const timer of this.healing.values()) clearTimeout(timer);
     this.healing.clear();
   }
 }

@@ -26,7 +26,6 @@ export function removeScratchDirs(): void {
   for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-
 export async function extensionApi(): Promise<ExtensionTestApi> {
   const ext = vscode.extensions.getExtension<ExtensionTestApi>(extensionId);
   if (!ext) throw new Error(`${extensionId} is not loaded`);
